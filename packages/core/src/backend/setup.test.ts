@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeBackends } from '../test-utils/backends.js';
+import { setupBackend } from './setup.js';
+import { isMobileMMError } from '../errors.js';
+
+describeBackends('setupBackend', (env) => {
+  it('activates the backend and computes a matmul', async () => {
+    expect(tf.getBackend()).toBe(env.backend);
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const b = tf.matMul(a, a);
+    expect(Array.from(await b.data())).toEqual([7, 10, 15, 22]);
+    tf.dispose([a, b]);
+  });
+});
+
+it('rejects an unknown backend name with a typed error', async () => {
+  await expect(setupBackend('tpu' as never)).rejects.toSatisfy((e) => isMobileMMError(e, 'INVALID_ARGUMENT'));
+});

@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mobile-mm'];
+
+// Tests run against sources: @mobile-mm/<pkg> resolves to packages/<pkg>/src.
+const alias = [
+  { find: '@mobile-mm/core/test-utils', replacement: path.join(root, 'packages/core/src/test-utils/index.ts') },
+  ...pkgs.map((p) => ({
+    find: new RegExp(`^@mobile-mm/${p}$`),
+    replacement: path.join(root, `packages/${p}/src/index.ts`),
+  })),
+];
+
+const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        resolve: { alias },
+        define: { 'globalThis.MOBILE_MM_WASM_PATH': JSON.stringify(`/@fs${wasmDir}`) },
+        optimizeDeps: {
+          include: [
+            '@tensorflow/tfjs-core',
+            '@tensorflow/tfjs-layers',
+            '@tensorflow/tfjs-backend-cpu',
+            '@tensorflow/tfjs-backend-wasm',
+            '@tensorflow/tfjs-backend-webgl',
+          ],
+        },
+        server: { fs: { allow: [root] } },
+        test: {
+          name: 'browser',
+          include: ['packages/*/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.node.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+                args: [
+                  '--no-sandbox',
+                  '--disable-dev-shm-usage',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                  '--no-first-run',
+                  '--use-angle=swiftshader',
+                  '--enable-unsafe-swiftshader',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
