@@ -1,4 +1,9 @@
 export * from './errors.js';
-export { isNode } from './env.js';
+export { isNode, importNodeBuiltin } from './env.js';
 export * from './backend/setup.js';
-export { registerWasmFixes } from './backend/wasm-fixes.js';
+export * from './backend/wasm-fixes.js';
+export * from './layers/index.js';
+export * from './models/index.js';
+export * from './tokenizer/index.js';
+export * from './io/index.js';
+export * from './generation/types.js';

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * npm run bench -- kernels|train [--quick] [--backends cpu,wasm]
+ *
+ * Writes JSON and a markdown table per suite to apps/bench/results/.
+ * A benchmark, not a test: nothing here asserts a time.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setupBackend, type BackendName } from '@mobile-mm/core';
+import { registerInt2Kernels } from '@mobile-mm/int2';
+import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from './kernels.js';
+import { kernelTable, machineLine } from './report.js';
+import { nodeMachine } from './machine.js';
+
+const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
+const SUITES = ['kernels'] as const;
+
+function usage(msg?: string): never {
+  if (msg) console.error(`error: ${msg}`);
+  console.error(`usage: npm run bench -- <${SUITES.join('|')}|all> [--quick] [--backends cpu,wasm] [--out DIR]`);
+  process.exit(2);
+}
+
+function parse(argv: string[]) {
+  const suite = argv[0];
+  if (!suite) usage('no suite given');
+  if (suite !== 'all' && !(SUITES as readonly string[]).includes(suite)) usage(`unknown suite "${suite}"`);
+  let quick = false;
+  let backends: BackendName[] = ['cpu', 'wasm'];
+  let out = RESULTS;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--backends') {
+      backends = (argv[++i] ?? '').split(',').filter(Boolean) as BackendName[];
+      for (const b of backends) if (b !== 'cpu' && b !== 'wasm') usage(`backend "${b}" does not run in Node; use npm run bench:browser for webgl`);
+    } else if (a === '--out') out = path.resolve(argv[++i] ?? usage('--out needs a folder'));
+    else usage(`unknown option "${a}"`);
+  }
+  return { suite, quick, backends, out };
+}
+
+async function kernels(o: ReturnType<typeof parse>): Promise<void> {
+  const machine = nodeMachine();
+  const all: KernelCase[] = [];
+  for (const b of o.backends) {
+    await setupBackend(b);
+    registerInt2Kernels(b);
+    console.error(`kernels on ${b} …`);
+    const cases = await runKernelSuite({
+      shapes: o.quick ? QUICK_SHAPES : FULL_SHAPES,
+      bits: [2, 4, 8],
+      groupSize: 64,
+      time: o.quick ? { warmup: 1, minReps: 2, maxReps: 3, budgetMs: 50 } : undefined,
+      onCase: (c) => console.error(`  ${c.variant.padEnd(4)} ${c.m}x${c.k}x${c.n}: ${c.stats.median.toFixed(3)} ms (${c.speedup.toFixed(2)}x f32)`),
+    });
+    all.push(...cases);
+  }
+  const name = o.quick ? 'kernels-node.quick' : 'kernels-node';
+  await mkdir(o.out, { recursive: true });
+  await writeFile(path.join(o.out, `${name}.json`), JSON.stringify({ machine, quick: o.quick, cases: all }, null, 2));
+  const md = `# Kernels: Int2MatMul vs float32 matMul (Node)\n\n${machineLine(machine)}\n\n` +
+    'Same run, same backend; median and interquartile range after warm-up; each output validated against x·dequantize(W) first. ' +
+    '"vs f32" = float32 median / this median (>1 is faster). Group size 64, scales and mins in float32 in memory.\n\n' +
+    `${kernelTable(all)}\n`;
+  await writeFile(path.join(o.out, `${name}.md`), md);
+  console.log(md);
+}
+
+const opts = parse(process.argv.slice(2));
+if (opts.suite === 'kernels' || opts.suite === 'all') await kernels(opts);

@@ -1,0 +1,44 @@
+/**
+ * One data-parallel shard of a training step, shared by the main thread and
+ * the worker threads: draw samples [start, start+count) of the training
+ * stream, build the batch, and return the loss and the gradients in the
+ * model's parameter order.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { taskSamples, type Renderer, type SampleLimits, type TaskSample } from '@mobile-mm/synth';
+import type { VisionLanguageModel } from '@mobile-mm/vision';
+import { disposeBatch, makeBatch, type TaskWeights } from './data.js';
+
+export interface ShardRequest {
+  start: number;
+  count: number;
+  mix: TaskWeights;
+  lossWeights: TaskWeights;
+  limits?: SampleLimits;
+}
+
+export function drawSamples(renderer: Renderer, r: ShardRequest): TaskSample[] {
+  const gen = taskSamples(renderer, { split: 'train', start: r.start, batchSize: r.count, mix: r.mix, curriculum: r.limits ? () => r.limits : undefined });
+  const out: TaskSample[] = [];
+  for (let i = 0; i < r.count; i++) out.push(gen.next().value);
+  return out;
+}
+
+/** Parameters in a fixed order (sorted names) so shards agree without sending names. */
+export function paramList(model: VisionLanguageModel): Array<[string, tf.Variable]> {
+  return Object.entries(model.namedWeights()).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Loss and gradients of one shard; gradient tensors are returned (caller disposes). */
+export function shardGradients(model: VisionLanguageModel, params: Array<[string, tf.Variable]>, samples: TaskSample[], lossWeights: TaskWeights) {
+  const batch = makeBatch(model, samples, lossWeights);
+  try {
+    const vars = params.map(([, v]) => v);
+    const { value, grads } = tf.variableGrads(() => model.loss(batch, true), vars);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    return { loss, grads: params.map(([, v]) => grads[v.name]) };
+  } finally {
+    disposeBatch(batch);
+  }
+}

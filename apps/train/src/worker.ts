@@ -1,0 +1,35 @@
+/**
+ * Gradient worker: holds a replica of the model, receives the current
+ * weights and a shard of draw numbers, and answers with loss + gradients.
+ * One per extra core (tfjs-wasm is single-threaded in Node).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '@mobile-mm/core';
+import { createRenderer } from '@mobile-mm/synth';
+import { VisionLanguageModel, type PresetName } from '@mobile-mm/vision';
+import { paramList, drawSamples, shardGradients, type ShardRequest } from './step.js';
+
+const { preset, backend } = workerData as { preset: PresetName; backend: 'wasm' | 'cpu' };
+await setupBackend(backend);
+const renderer = await createRenderer();
+const model = VisionLanguageModel.fromPreset(preset);
+const params = paramList(model);
+
+parentPort!.on('message', (msg: { weights: Float32Array[]; shard: ShardRequest }) => {
+  try {
+    params.forEach(([, v], i) => {
+      const t = tf.tensor(msg.weights[i], v.shape);
+      v.assign(t);
+      t.dispose();
+    });
+    const samples = drawSamples(renderer, msg.shard);
+    const { loss, grads } = shardGradients(model, params, samples, msg.shard.lossWeights);
+    const arrays = grads.map((g) => g.dataSync() as Float32Array);
+    tf.dispose(grads);
+    parentPort!.postMessage({ loss, grads: arrays }, arrays.map((a) => a.buffer as ArrayBuffer));
+  } catch (e) {
+    parentPort!.postMessage({ error: (e as Error).stack ?? String(e) });
+  }
+});
+parentPort!.postMessage({ ready: true });

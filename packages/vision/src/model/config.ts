@@ -1,0 +1,111 @@
+/**
+ * Config of the vision-language model: a patch encoder over the image and a
+ * TextDecoder (core) that cross-attends to it, with the task prompt as the
+ * decoder prefix. Typed, with a *why* on each field, named presets, and one
+ * validation function that names the bad field.
+ */
+import { checkConfig, type FeedForwardKind, type NormKind } from '@mobile-mm/core';
+
+/** The two SynthScenes image kinds and their fixed input sizes [H, W]. */
+export type ImageKind = 'scene' | 'text';
+export const IMAGE_SIZES: Readonly<Record<ImageKind, readonly [number, number]>> = Object.freeze({
+  scene: [64, 64] as const,
+  text: [32, 128] as const,
+});
+
+export interface VisionEncoderConfig {
+  /**
+   * Side of the first, pixel-level patch (stage 1). 4 px: characters are 8–12 px
+   * wide and small objects 8 px, so a stage-1 patch never spans two of them.
+   */
+  patchSize: number;
+  /** Stage-1 width: each p×p×3 patch → this many features through a GELU MLP. */
+  stemDim: number;
+  /**
+   * Stage 2 merges merge×merge neighbouring stage-1 patches into one token.
+   * 2 → 8×8-pixel tokens: 64 tokens for a 64×64 scene and for a 32×128 line.
+   */
+  merge: number;
+  /** C: token width through the encoder (and the decoder's memory width). */
+  dim: number;
+  /** Encoder blocks over the image tokens. */
+  numLayers: number;
+  numHeads: number;
+  norm: NormKind;
+  ff: FeedForwardKind;
+}
+
+export interface DecoderConfig {
+  dim: number;
+  numLayers: number;
+  numHeads: number;
+  norm: NormKind;
+  ff: FeedForwardKind;
+  /** Prompt + answer tokens: the longest VQA question (8 words) + sep + a 30-word caption fits in 48. */
+  maxLength: number;
+  /** Tie the LM head to the token embedding: saves V·C weights. */
+  tieEmbeddings: boolean;
+}
+
+export interface VisionLanguageConfig {
+  encoder: VisionEncoderConfig;
+  decoder: DecoderConfig;
+  /** Set from the tokenizer. */
+  vocabSize: number;
+}
+
+const TINY: Omit<VisionLanguageConfig, 'vocabSize'> = {
+  encoder: { patchSize: 4, stemDim: 64, merge: 2, dim: 128, numLayers: 2, numHeads: 4, norm: 'layer', ff: 'gelu' },
+  decoder: { dim: 128, numLayers: 2, numHeads: 4, norm: 'layer', ff: 'gelu', maxLength: 48, tieEmbeddings: true },
+};
+
+/**
+ * Named sizes. `tiny` is the shipped one (trained in ≤3 h on 2 cores);
+ * the others are for bigger budgets. Parameter counts and INT2 sizes are
+ * printed by `npm run train -- --preset NAME --dry-run`.
+ */
+export const MOBILE_MM_PRESETS = {
+  tiny: TINY,
+  small: {
+    encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8 },
+    decoder: { ...TINY.decoder, dim: 256, numLayers: 4, numHeads: 8 },
+  },
+  /** Largest preset under 35 MB at 2 bits (≈2.5 bits/weight on disk with f16 scales). */
+  base: {
+    encoder: { ...TINY.encoder, dim: 512, stemDim: 128, numLayers: 14, numHeads: 8 },
+    decoder: { ...TINY.decoder, dim: 512, numLayers: 14, numHeads: 8 },
+  },
+} satisfies Record<string, Omit<VisionLanguageConfig, 'vocabSize'>>;
+
+export type PresetName = keyof typeof MOBILE_MM_PRESETS;
+
+const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
+  checkConfig(c != null && typeof c === 'object', '', 'must be an object with encoder, decoder and vocabSize.');
+  checkConfig(isPosInt(c.vocabSize), 'vocabSize', `must be a positive integer, got ${String(c.vocabSize)}.`);
+  const e = c.encoder;
+  checkConfig(e != null && typeof e === 'object', 'encoder', 'must be an object.');
+  for (const f of ['patchSize', 'stemDim', 'merge', 'dim', 'numLayers', 'numHeads'] as const) {
+    checkConfig(isPosInt(e[f]), `encoder.${f}`, `must be a positive integer, got ${String(e[f])}.`);
+  }
+  checkConfig(e.dim % e.numHeads === 0, 'encoder.numHeads', `must divide encoder.dim (${e.dim}).`);
+  for (const kind of ['scene', 'text'] as const) {
+    const [h, w] = IMAGE_SIZES[kind];
+    const cell = e.patchSize * e.merge;
+    checkConfig(h % cell === 0 && w % cell === 0, 'encoder.patchSize', `patchSize·merge = ${cell} must divide the ${kind} size ${h}×${w}.`);
+  }
+  const d = c.decoder;
+  checkConfig(d != null && typeof d === 'object', 'decoder', 'must be an object.');
+  for (const f of ['dim', 'numLayers', 'numHeads', 'maxLength'] as const) {
+    checkConfig(isPosInt(d[f]), `decoder.${f}`, `must be a positive integer, got ${String(d[f])}.`);
+  }
+  checkConfig(d.dim % d.numHeads === 0, 'decoder.numHeads', `must divide decoder.dim (${d.dim}).`);
+}
+
+/** Token grid [rows, cols] of an image kind under a config. */
+export function tokenGrid(e: VisionEncoderConfig, kind: ImageKind): [number, number] {
+  const [h, w] = IMAGE_SIZES[kind];
+  const cell = e.patchSize * e.merge;
+  return [h / cell, w / cell];
+}

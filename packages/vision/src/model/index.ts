@@ -1,0 +1,17 @@
+export {
+  IMAGE_SIZES,
+  MOBILE_MM_PRESETS,
+  validateVisionLanguageConfig,
+  tokenGrid,
+  type ImageKind,
+  type PresetName,
+  type VisionEncoderConfig,
+  type DecoderConfig,
+  type VisionLanguageConfig,
+} from './config.js';
+export { SceneTokenizer, SCENE_WORDS, OCR_CHARS, type SceneTokenizerJSON } from './scene-tokenizer.js';
+export { PatchStem, type PatchStemArgs } from './patch-stem.js';
+export { VisionEncoder } from './vision-encoder.js';
+export { VisionLanguageModel, type Task, type TaskExample, type TrainBatch } from './model.js';
+export { greedyDecodeBatch, type GreedyOptions } from './greedy.js';
+export { saveModel, loadModel, weightSpec, TOKENIZER_FILE } from './checkpoint.js';

@@ -1,0 +1,103 @@
+/**
+ * PatchStem: a two-stage, non-overlapping patch embedding.
+ *
+ *   stage 1: every p×p×3 pixel patch → GELU(W1·patch + b1)          [B, H/p, W/p, S]
+ *   stage 2: every m×m block of stage-1 features → W2·concat + b2   [B, T, C]
+ *
+ * It is a stride-p conv followed by a stride-m conv, written as reshapes and
+ * matmuls: the tfjs wasm backend has no Conv2DBackpropFilter kernel, so a real
+ * conv stem could not train there. The nonlinearity at the 4-px level gives
+ * the stem a character/edge detector a single linear 8×8 patch lacks.
+ *
+ * Shapes: B=batch, H×W image, p=patch, m=merge, S=stem width, C=token width,
+ * R×Q = token grid (H/(p·m) × W/(p·m)), T = R·Q tokens.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { MobileMMError, SERIALIZATION_PACKAGE, geluSigmoid } from '@mobile-mm/core';
+
+export interface PatchStemArgs {
+  patchSize: number;
+  merge: number;
+  stemDim: number;
+  dim: number;
+  name?: string;
+}
+
+export class PatchStem extends tfl.layers.Layer {
+  static className = 'MobileMMPatchStem';
+  readonly patchSize: number;
+  readonly merge: number;
+  readonly stemDim: number;
+  readonly dim: number;
+  private w1!: tfl.LayerVariable;
+  private b1!: tfl.LayerVariable;
+  private w2!: tfl.LayerVariable;
+  private b2!: tfl.LayerVariable;
+
+  constructor(args: PatchStemArgs) {
+    super({ name: args.name });
+    this.patchSize = args.patchSize;
+    this.merge = args.merge;
+    this.stemDim = args.stemDim;
+    this.dim = args.dim;
+  }
+
+  override build(): void {
+    const p = this.patchSize;
+    const in1 = p * p * 3;
+    const in2 = this.merge * this.merge * this.stemDim;
+    // He-style init for the GELU stage, Xavier-style for the linear one.
+    this.w1 = this.addWeight('stage1_kernel', [in1, this.stemDim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(2 / in1) }));
+    this.b1 = this.addWeight('stage1_bias', [this.stemDim], 'float32', tfl.initializers.zeros());
+    this.w2 = this.addWeight('stage2_kernel', [in2, this.dim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / in2) }));
+    this.b2 = this.addWeight('stage2_bias', [this.dim], 'float32', tfl.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    const s = inputShape as tfl.Shape;
+    const cell = this.patchSize * this.merge;
+    const h = s[1];
+    const w = s[2];
+    return [s[0], h != null && w != null ? (h / cell) * (w / cell) : null, this.dim];
+  }
+
+  /** images [B, H, W, 3] in [0, 1] → tokens [B, R·Q, C]. Call inside tf.tidy. */
+  forward(images: tf.Tensor4D): tf.Tensor3D {
+    const [b, h, w, ch] = images.shape;
+    const p = this.patchSize;
+    const m = this.merge;
+    if (ch !== 3 || h % (p * m) !== 0 || w % (p * m) !== 0) {
+      throw new MobileMMError('INVALID_SHAPE', `${this.name}: images must be [B, H, W, 3] with H, W multiples of ${p * m}; got [${images.shape}].`, {
+        actual: images.shape,
+      });
+    }
+    const hp = h / p;
+    const wp = w / p;
+    let x: tf.Tensor = tf.reshape(images, [b, hp, p, wp, p, 3]); // [B, H/p, p, W/p, p, 3]
+    x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, H/p, W/p, p, p, 3]
+    x = tf.reshape(x, [b * hp * wp, p * p * 3]); // [B·H/p·W/p, p·p·3]
+    x = geluSigmoid(tf.add(tf.matMul(x, this.w1.read()), this.b1.read())); // [B·H/p·W/p, S]
+    const r = hp / m;
+    const q = wp / m;
+    x = tf.reshape(x, [b, r, m, q, m, this.stemDim]); // [B, R, m, Q, m, S]
+    x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, R, Q, m, m, S]
+    x = tf.reshape(x, [b * r * q, m * m * this.stemDim]); // [B·R·Q, m·m·S]
+    x = tf.add(tf.matMul(x, this.w2.read()), this.b2.read()); // [B·R·Q, C]
+    return tf.reshape(x, [b, r * q, this.dim]); // [B, T, C]
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => this.forward((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D));
+  }
+
+  namedWeights(): Record<string, tfl.LayerVariable> {
+    return { 'stage1.kernel': this.w1, 'stage1.bias': this.b1, 'stage2.kernel': this.w2, 'stage2.bias': this.b2 };
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), patchSize: this.patchSize, merge: this.merge, stemDim: this.stemDim, dim: this.dim };
+  }
+}
+tf.serialization.registerClass(PatchStem, SERIALIZATION_PACKAGE);

@@ -1,0 +1,73 @@
+/**
+ * VisionEncoder: image → memory tokens for the decoder's cross-attention.
+ *
+ *   x = stem(image)                        [B, T, C]   two-stage patch MLP
+ *   x = x + pos2d[kind](rows, cols)        [B, T, C]   one learned row+column table per image kind
+ *   for each block: x = block(x)           [B, T, C]   pre-norm, bidirectional
+ *   memory = norm(x)                       [B, T, C]
+ *
+ * The per-kind position tables double as the "which image kind" signal, and
+ * give every memory token a 2-D address the decoder can attend by (the
+ * caption and `where` answers name grid positions).
+ *
+ * Shapes: B=batch, T=R·Q tokens on an R×Q grid, C=width.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  LearnedPositionalEmbedding2D,
+  TransformerEncoderBlock,
+  makeNorm,
+  prefixWeights,
+  resolveBlockConfig,
+  type NormLayer,
+} from '@mobile-mm/core';
+import { PatchStem } from './patch-stem.js';
+import { tokenGrid, type ImageKind, type VisionEncoderConfig } from './config.js';
+
+export class VisionEncoder {
+  readonly stem: PatchStem;
+  readonly positions: Record<ImageKind, LearnedPositionalEmbedding2D>;
+  readonly blocks: TransformerEncoderBlock[];
+  readonly norm: NormLayer;
+
+  constructor(readonly config: VisionEncoderConfig, name = 'vision_encoder') {
+    const c = config;
+    const tokens: tfl.Shape = [null, null, c.dim];
+    this.stem = new PatchStem({ patchSize: c.patchSize, merge: c.merge, stemDim: c.stemDim, dim: c.dim, name: `${name}_stem` });
+    this.stem.build([null, null, null, 3]);
+    const pos = (kind: ImageKind) => {
+      const [rows, cols] = tokenGrid(c, kind);
+      const layer = new LearnedPositionalEmbedding2D({ maxRows: rows, maxCols: cols, dim: c.dim, name: `${name}_${kind}_pos` });
+      layer.build(tokens);
+      return layer;
+    };
+    this.positions = { scene: pos('scene'), text: pos('text') };
+    const block = resolveBlockConfig({ dim: c.dim, numHeads: c.numHeads, norm: c.norm, ff: c.ff });
+    this.blocks = Array.from({ length: c.numLayers }, (_, i) => {
+      const b = new TransformerEncoderBlock({ config: block, name: `${name}_block_${i}` });
+      b.build(tokens);
+      return b;
+    });
+    this.norm = makeNorm(block, `${name}_norm`);
+    this.norm.build(tokens);
+  }
+
+  /** images [B, H, W, 3] in [0,1] of one kind → memory [B, T, C]. Call inside tf.tidy. */
+  forward(images: tf.Tensor4D, kind: ImageKind, training = false): tf.Tensor3D {
+    let x = this.stem.forward(images); // [B, T, C]
+    x = this.positions[kind].forward(x, tokenGrid(this.config, kind)) as tf.Tensor3D; // [B, T, C]
+    for (const block of this.blocks) x = block.forward(x, { training });
+    return this.norm.forward(x) as tf.Tensor3D; // [B, T, C]
+  }
+
+  namedWeights(): Record<string, tfl.LayerVariable> {
+    return {
+      ...prefixWeights('stem', this.stem.namedWeights()),
+      ...prefixWeights('scene_pos', this.positions.scene.namedWeights()),
+      ...prefixWeights('text_pos', this.positions.text.namedWeights()),
+      ...Object.assign({}, ...this.blocks.map((b, i) => prefixWeights(`blocks.${i}`, b.namedWeights()))),
+      ...prefixWeights('norm', this.norm.namedWeights()),
+    };
+  }
+}
