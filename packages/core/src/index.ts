@@ -6,4 +6,4 @@ export * from './layers/index.js';
 export * from './models/index.js';
 export * from './tokenizer/index.js';
 export * from './io/index.js';
-export * from './generation/types.js';
+export * from './generation/index.js';
