@@ -42,6 +42,8 @@ export default defineConfig({
             '@tensorflow/tfjs-backend-cpu',
             '@tensorflow/tfjs-backend-wasm',
             '@tensorflow/tfjs-backend-webgl',
+            'jpeg-js',
+            'pngjs/browser.js',
           ],
         },
         server: { fs: { allow: [root] } },

@@ -25,7 +25,8 @@ export const BROWSER_ENVS: BackendEnv[] = [
 export const WEBGL_F16_ENV: BackendEnv = {
   name: 'webgl-f16',
   backend: 'webgl',
-  flags: { WEBGL_FORCE_F16_TEXTURES: true },
+  // RENDER_FLOAT32 is derived once and cached: force it off too, or the env silently stays fp32.
+  flags: { WEBGL_FORCE_F16_TEXTURES: true, WEBGL_RENDER_FLOAT32_ENABLED: false },
 };
 
 export function currentEnvs(extra: BackendEnv[] = []): BackendEnv[] {
