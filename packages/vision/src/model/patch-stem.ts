@@ -43,7 +43,7 @@ export class PatchStem extends tfl.layers.Layer {
     this.dim = args.dim;
   }
 
-  override build(): void {
+  override build(_inputShape?: tfl.Shape | tfl.Shape[]): void {
     const p = this.patchSize;
     const in1 = p * p * 3;
     const in2 = this.merge * this.merge * this.stemDim;

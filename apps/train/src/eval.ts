@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * npm run eval -- --checkpoint DIR [--n 1000] [--split heldout] [--json out.json] [--backend wasm]
+ *
+ * Scores a checkpoint on the held-out split (all three tasks, greedy
+ * decoding) and prints a table; --json writes
+ * {"caption":{"exact","bleu4"},"ocr":{"exact","cer"},"vqa":{"accuracy","perTemplate"},"n","checkpoint"}.
+ */
+import { writeFile } from 'node:fs/promises';
+import { setupBackend, MobileMMError } from '@mobile-mm/core';
+import { createRenderer, SPLITS, type Split } from '@mobile-mm/synth';
+import { loadModel } from '@mobile-mm/vision';
+import { evaluate, resultTable } from './evaluate.js';
+
+function fail(msg: string, code = 2): never {
+  console.error(`error: ${msg}\nusage: npm run eval -- --checkpoint DIR [--n 1000] [--split heldout|val] [--json FILE] [--backend wasm|cpu]`);
+  process.exit(code);
+}
+
+const argv = process.argv.slice(2);
+let checkpoint = '';
+let n = 1000;
+let split: Split = 'heldout';
+let json = '';
+let backend: 'wasm' | 'cpu' = 'wasm';
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const v = argv[++i];
+  if (a === '--checkpoint') checkpoint = v ?? '';
+  else if (a === '--n') n = Number(v);
+  else if (a === '--split') split = v as Split;
+  else if (a === '--json') json = v ?? '';
+  else if (a === '--backend') backend = v as 'wasm' | 'cpu';
+  else fail(`unknown option "${a}"`);
+}
+if (!checkpoint) fail('--checkpoint DIR is required');
+if (!Number.isInteger(n) || n < 1) fail(`--n: expected a positive integer, got ${n}`);
+if (!SPLITS.includes(split)) fail(`--split: "${split}" unknown; accepted: ${SPLITS.join(', ')}`);
+if (split === 'train') console.error('warning: scoring on the training split');
+if (backend !== 'wasm' && backend !== 'cpu') fail(`--backend: accepted wasm, cpu`);
+
+try {
+  await setupBackend(backend);
+  const { model } = await loadModel(checkpoint);
+  const renderer = await createRenderer();
+  const { result } = evaluate(model, renderer, split, n);
+  const out = { ...result, checkpoint };
+  console.log(resultTable(result));
+  console.log(`\n${(result.seconds).toFixed(1)} s for ${3 * n} answers on ${backend}`);
+  if (json) await writeFile(json, `${JSON.stringify(out, null, 2)}\n`);
+  model.dispose();
+} catch (e) {
+  if (e instanceof MobileMMError) fail(`${e.code}: ${e.message}`, 1);
+  throw e;
+}
