@@ -1,0 +1,131 @@
+/**
+ * Real learning and checkpoint round trips on the wasm backend (Node):
+ * a small model overfits a fixed batch of SynthScenes samples, and a saved
+ * checkpoint reloads to identical logits.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { isMobileMMError, setupBackend } from '@mobile-mm/core';
+import { createRenderer, makeTaskSample, type TaskSample } from '@mobile-mm/synth';
+import { VisionLanguageModel, type TrainBatch } from './model.js';
+import { loadModel, saveModel } from './checkpoint.js';
+import { MOBILE_MM_PRESETS } from './config.js';
+import { SceneTokenizer } from './scene-tokenizer.js';
+import { greedyDecodeBatch } from './greedy.js';
+
+let samples: TaskSample[] = [];
+let dir = '';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+  const renderer = await createRenderer();
+  samples = [
+    makeTaskSample(renderer, 'val', 'caption', 0),
+    makeTaskSample(renderer, 'val', 'vqa', 1),
+    makeTaskSample(renderer, 'val', 'ocr', 2),
+    makeTaskSample(renderer, 'val', 'ocr', 3),
+  ];
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mobile-mm-vlm-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function small(): VisionLanguageModel {
+  const t = new SceneTokenizer();
+  const p = structuredClone(MOBILE_MM_PRESETS.tiny);
+  return new VisionLanguageModel(
+    { encoder: { ...p.encoder, dim: 64, stemDim: 32, numLayers: 1 }, decoder: { ...p.decoder, dim: 64, numLayers: 1 }, vocabSize: t.vocabSize },
+    t,
+  );
+}
+
+function batchOf(model: VisionLanguageModel): TrainBatch {
+  const rgb = (s: TaskSample[]) => {
+    const { width: w, height: h } = s[0].image;
+    const buf = new Float32Array(s.length * h * w * 3);
+    s.forEach((x, i) => {
+      for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) buf[(i * w * h + p) * 3 + c] = x.image.data[p * 4 + c] / 255;
+    });
+    return tf.tensor4d(buf, [s.length, h, w, 3]);
+  };
+  const scenes = samples.filter((s) => s.task !== 'ocr');
+  const texts = samples.filter((s) => s.task === 'ocr');
+  const t = model.batchTokens([...scenes, ...texts].map((s) => ({ task: s.task, kind: s.task === 'ocr' ? 'text' : 'scene', prompt: s.prompt, answer: s.answer })));
+  return {
+    groups: [
+      { kind: 'scene', images: rgb(scenes) },
+      { kind: 'text', images: rgb(texts) },
+    ],
+    inputs: tf.tensor2d(t.inputs, t.shape, 'int32'),
+    targets: tf.tensor2d(t.targets, t.shape, 'int32'),
+    weights: tf.tensor2d(t.weights, t.shape, 'float32'),
+  };
+}
+
+it('overfits a fixed batch of the three tasks to near-zero loss on wasm, and greedy decoding then reproduces the answers', async () => {
+  const model = small();
+  const batch = batchOf(model);
+  const vars = Object.values(model.namedWeights());
+  const opt = tf.train.adam(3e-3);
+  let first = 0;
+  let last = 0;
+  // Measured: loss 3.9 → < 0.01 in ~250 steps (≈10 s on one core).
+  for (let step = 0; step < 300; step++) {
+    const cost = opt.minimize(() => model.loss(batch), true, vars) as tf.Scalar;
+    last = (await cost.data())[0];
+    if (step === 0) first = last;
+    cost.dispose();
+  }
+  expect(first).toBeGreaterThan(2);
+  expect(last).toBeLessThan(0.05);
+
+  // The memorised answers come back through the KV-cache decoder.
+  for (const s of samples) {
+    const kind = s.task === 'ocr' ? 'text' : 'scene';
+    const g = batch.groups.find((x) => x.kind === kind)!;
+    const row = samples.filter((x) => (x.task === 'ocr') === (kind === 'text')).indexOf(s);
+    const img = tf.slice(g.images, [row, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
+    const memory = model.encode(img, kind);
+    const [ids] = greedyDecodeBatch(model.decoder, memory, [model.promptTokens(s.prompt)], { maxNewTokens: 40, eosId: model.tokenizer.eosId });
+    expect(model.decodeAnswer(ids)).toBe(s.answer);
+    tf.dispose([img, memory]);
+  }
+  opt.dispose();
+  tf.dispose([...batch.groups.map((g) => g.images), batch.inputs, batch.targets, batch.weights]);
+  model.dispose();
+});
+
+it('saves and reloads a checkpoint with identical logits, and rejects a mismatched one naming the tensor', async () => {
+  const model = small();
+  const batch = batchOf(model);
+  const before = tf.memory().numTensors;
+  const a = tf.tidy(() => model.loss(batch, false));
+  await saveModel(model, dir, { note: 'test' });
+  const { model: loaded, config } = await loadModel(dir);
+  expect(config.note).toBe('test');
+  const b = tf.tidy(() => loaded.loss(batch, false));
+  expect((await b.data())[0]).toBe((await a.data())[0]);
+  const ma = model.encode(batch.groups[0].images, 'scene');
+  const mb = loaded.encode(batch.groups[0].images, 'scene');
+  expect(Array.from(await mb.data())).toEqual(Array.from(await ma.data()));
+  tf.dispose([a, b, ma, mb]);
+  loaded.dispose();
+  expect(tf.memory().numTensors, "tensors left after reload + dispose").toBe(before);
+
+  // A config that describes a different model than the weights → typed error naming a tensor.
+  const cfg = { model: { ...model.config, decoder: { ...model.config.decoder, dim: 32 } } };
+  await writeFile(path.join(dir, 'config.json'), JSON.stringify(cfg));
+  await expect(loadModel(dir)).rejects.toSatisfy(
+    (e: unknown) => isMobileMMError(e, 'WEIGHTS_MISMATCH') && /decoder\./.test((e as Error).message),
+  );
+  tf.dispose([...batch.groups.map((g) => g.images), batch.inputs, batch.targets, batch.weights]);
+  model.dispose();
+});
+
+it('a missing checkpoint folder fails with FILE_NOT_FOUND', async () => {
+  await expect(loadModel(path.join(dir, 'nope'))).rejects.toSatisfy((e: unknown) => isMobileMMError(e, 'FILE_NOT_FOUND'));
+});
