@@ -15,7 +15,7 @@ import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
-const SUITES = ['kernels'] as const;
+const SUITES = ['kernels', 'train'] as const;
 
 function usage(msg?: string): never {
   if (msg) console.error(`error: ${msg}`);
@@ -69,5 +69,16 @@ async function kernels(o: ReturnType<typeof parse>): Promise<void> {
   console.log(md);
 }
 
-const opts = parse(process.argv.slice(2));
-if (opts.suite === 'kernels' || opts.suite === 'all') await kernels(opts);
+const argv = process.argv.slice(2);
+if (argv[0] === 'train') {
+  // The training-step suite has its own options (shapes|step|all, --quick, --steps N).
+  process.argv.splice(2, 1);
+  await import('./train-step/main.js');
+} else {
+  const opts = parse(argv);
+  if (opts.suite === 'kernels' || opts.suite === 'all') await kernels(opts);
+  if (opts.suite === 'all') {
+    process.argv.splice(2, process.argv.length - 2, ...(opts.quick ? ['--quick'] : []));
+    await import('./train-step/main.js');
+  }
+}
