@@ -1,0 +1,54 @@
+/**
+ * Browser side of `npm run bench:browser`: runs the kernel suite on each
+ * backend named in the page's query (?backends=cpu,wasm,webgl&quick=1) and
+ * leaves the results on window.__benchResult for the Playwright driver.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend, type BackendName } from '@mobile-mm/core';
+import { registerInt2Kernels } from '@mobile-mm/int2';
+import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from '../src/kernels.js';
+
+declare global {
+  interface Window {
+    __benchResult?: { cases: KernelCase[]; userAgent: string; webgl: string | null } | { error: string };
+    __benchLog?: string[];
+  }
+}
+
+const log = (s: string) => {
+  (window.__benchLog ??= []).push(s);
+  document.getElementById('log')!.textContent += `${s}\n`;
+};
+
+function webglRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return null;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+}
+
+async function run(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const backends = (q.get('backends') ?? 'cpu,wasm,webgl').split(',') as BackendName[];
+  const quick = q.get('quick') === '1';
+  const cases: KernelCase[] = [];
+  for (const b of backends) {
+    await setupBackend(b);
+    registerInt2Kernels(b);
+    log(`kernels on ${b} (${tf.getBackend()})`);
+    cases.push(
+      ...(await runKernelSuite({
+        shapes: quick ? QUICK_SHAPES : FULL_SHAPES,
+        bits: [2, 4, 8],
+        groupSize: 64,
+        time: quick ? { warmup: 1, minReps: 2, maxReps: 3, budgetMs: 50 } : { budgetMs: 1000 },
+        onCase: (c) => log(`  ${c.variant} ${c.m}x${c.k}x${c.n}: ${c.stats.median.toFixed(3)} ms (${c.speedup.toFixed(2)}x f32)`),
+      })),
+    );
+  }
+  window.__benchResult = { cases, userAgent: navigator.userAgent, webgl: webglRenderer() };
+}
+
+run().catch((e: unknown) => {
+  window.__benchResult = { error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
+});
