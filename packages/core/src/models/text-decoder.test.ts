@@ -84,8 +84,10 @@ function stepThrough(model: TextDecoder, tokens: tf.Tensor2D, memory: tf.Tensor3
 describeBackends(
   'TextDecoder',
   (env) => {
-  // vs float64. webgl: SwiftShader in CI, 1e-3; webgl-f16 (half-float textures, many phones): 1e-2.
-  const ATOL = env.name === 'webgl-f16' ? 1e-2 : env.backend === 'webgl' ? 1e-3 : 1e-4;
+  // vs float64. webgl: SwiftShader in CI, 1e-3; webgl-f16 (half-float textures, many phones):
+  // every stored intermediate is rounded to 11 significant bits (rel. 4.9e-4) through two
+  // blocks, measured worst error 0.017 on logits of size ~1, so 3e-2 absolute.
+  const ATOL = env.name === 'webgl-f16' ? 3e-2 : env.backend === 'webgl' ? 1e-3 : 1e-4;
   // step() vs logits(): same backend, same ops in another order. cpu/wasm: 1e-4 (the contract);
   // webgl: 1e-3 (SwiftShader's float32 exp/rsqrt plus texture round trips); f16: 1e-2.
   const STEP_ATOL = ATOL;
@@ -193,7 +195,8 @@ describeBackends(
       }
       tf.dispose([value, ...Object.values(grads)]);
       const before = tf.tidy(() => loss(false));
-      const opt = tf.train.adam(0.01);
+      // Adam's default ε (1e-7) underflows to 0 in half floats and divides by zero: 1e-3 there.
+      const opt = tf.train.adam(0.01, 0.9, 0.999, env.name === 'webgl-f16' ? 1e-3 : undefined);
       for (let i = 0; i < 5; i++) opt.minimize(() => loss(true), false, vars);
       const after = tf.tidy(() => loss(false));
       expect((await after.data())[0]).toBeLessThan((await before.data())[0]);

@@ -4,7 +4,7 @@
  *   x = stem(image)                        [B, T, C]   two-stage patch MLP
  *   x = x + pos2d[kind](rows, cols)        [B, T, C]   one learned row+column table per image kind
  *   for each block: x = block(x)           [B, T, C]   pre-norm, bidirectional
- *   memory = norm(x)                       [B, T, C]
+ *   memory = norm(x) + pos2d[kind]         [B, T, C]   positions again, for the decoder
  *
  * The per-kind position tables double as the "which image kind" signal, and
  * give every memory token a 2-D address the decoder can attend by (the
@@ -38,7 +38,9 @@ export class VisionEncoder {
     this.stem.build([null, null, null, 3]);
     const pos = (kind: ImageKind) => {
       const [rows, cols] = tokenGrid(c, kind);
-      const layer = new LearnedPositionalEmbedding2D({ maxRows: rows, maxCols: cols, dim: c.dim, name: `${name}_${kind}_pos` });
+      // initStd 0.5, not the usual 0.02: stem features are O(1), and a position
+      // signal 50× weaker than content left where/shape_at/OCR at chance (EXPERIMENTS.md, run 1).
+      const layer = new LearnedPositionalEmbedding2D({ maxRows: rows, maxCols: cols, dim: c.dim, initStd: 0.5, name: `${name}_${kind}_pos` });
       layer.build(tokens);
       return layer;
     };
@@ -56,9 +58,12 @@ export class VisionEncoder {
   /** images [B, H, W, 3] in [0,1] of one kind → memory [B, T, C]. Call inside tf.tidy. */
   forward(images: tf.Tensor4D, kind: ImageKind, training = false): tf.Tensor3D {
     let x = this.stem.forward(images); // [B, T, C]
-    x = this.positions[kind].forward(x, tokenGrid(this.config, kind)) as tf.Tensor3D; // [B, T, C]
+    const grid = tokenGrid(this.config, kind);
+    x = this.positions[kind].forward(x, grid) as tf.Tensor3D; // [B, T, C]
     for (const block of this.blocks) x = block.forward(x, { training });
-    return this.norm.forward(x) as tf.Tensor3D; // [B, T, C]
+    // Re-add the positions after the final norm: every memory token carries its
+    // 2-D address into the decoder's cross-attention, however the blocks mixed it.
+    return this.positions[kind].forward(this.norm.forward(x), grid) as tf.Tensor3D; // [B, T, C]
   }
 
   namedWeights(): Record<string, tfl.LayerVariable> {
