@@ -7,6 +7,8 @@ export interface TimingStats {
   max: number;
   /** Interquartile range: the spread we report next to the median. */
   iqr: number;
+  /** Calls per timed sample (short calls are repeated to beat timer resolution). */
+  inner?: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -40,16 +42,27 @@ export interface TimeOptions {
 
 export const DEFAULT_TIME_OPTIONS: TimeOptions = { warmup: 3, minReps: 7, maxReps: 200, budgetMs: 1500 };
 
-/** Times an async body (which must wait for its result) after warm-up. */
+/** Smallest time one sample should span: browsers coarsen performance.now() to 0.1 ms or worse. */
+const MIN_SAMPLE_MS = 2;
+
+/**
+ * Times an async body (which must wait for its result) after warm-up. Calls
+ * shorter than MIN_SAMPLE_MS are repeated inside each sample and the sample
+ * divided by the repeat count, so coarse browser timers still resolve them.
+ */
 export async function time(body: () => Promise<void>, opts: Partial<TimeOptions> = {}): Promise<TimingStats> {
   const o = { ...DEFAULT_TIME_OPTIONS, ...opts };
   for (let i = 0; i < o.warmup; i++) await body();
+  const c0 = performance.now();
+  await body();
+  const once = performance.now() - c0;
+  const inner = Math.min(1000, Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(once, 0.005))));
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < o.maxReps && (samples.length < o.minReps || performance.now() - start < o.budgetMs)) {
     const t0 = performance.now();
-    await body();
-    samples.push(performance.now() - t0);
+    for (let i = 0; i < inner; i++) await body();
+    samples.push((performance.now() - t0) / inner);
   }
-  return summarize(samples);
+  return { ...summarize(samples), inner };
 }
