@@ -25,7 +25,7 @@ export function registerWasmKernels(): void {
   registerInt2Gradients();
 }
 
-export { int2PackConfig, int2PackImpl } from './Int2Pack.js';
+export { int2PackConfig } from './Int2Pack.js';
 export { int2UnpackConfig, int2UnpackImpl } from './Int2Unpack.js';
 export {
   int2MatMulConfig,
