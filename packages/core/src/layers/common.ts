@@ -101,3 +101,19 @@ export function linear2d(x: tf.Tensor2D, kernel: LayerVariable, bias: LayerVaria
 export function maybeDropout<T extends tf.Tensor>(x: T, rate: number, training: boolean | undefined): T {
   return training === true && rate > 0 ? (tf.dropout(x, rate) as T) : x;
 }
+
+/**
+ * Checks x [B, T, C] for an added positional encoding starting at `offset`
+ * (C = dim, offset + T ≤ maxLength) and returns T.
+ */
+export function checkPositionInput(x: tf.Tensor, offset: number, dim: number, maxLength: number, what: string): number {
+  checkRank(x, 3, what);
+  checkLastDim(x.shape, dim, what);
+  const t = x.shape[1] as number;
+  checkShape(
+    Number.isInteger(offset) && offset >= 0 && offset + t <= maxLength,
+    `${what}: positions ${offset}..${offset + t - 1} do not fit maxLength ${maxLength}.`,
+    { expected: maxLength, actual: offset + t },
+  );
+  return t;
+}

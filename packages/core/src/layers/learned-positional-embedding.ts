@@ -6,19 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkShape } from '../errors.js';
 import {
   SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
-  checkRank,
   single,
   type Kwargs,
   type LayerArgs,
   type LayerVariable,
   type NamedLayerWeights,
   type Shape,
+  checkPositionInput,
 } from './common.js';
 
 export interface LearnedPositionalEmbeddingArgs extends LayerArgs {
@@ -60,14 +59,7 @@ export class LearnedPositionalEmbedding extends tfl.layers.Layer {
 
   /** x [B, T, C] → x + P[offset : offset+T]. Call inside tf.tidy. */
   forward(x: tf.Tensor, offset = 0): tf.Tensor {
-    checkRank(x, 3, this.name);
-    checkLastDim(x.shape, this.dim, this.name);
-    const t = x.shape[1] as number;
-    checkShape(
-      Number.isInteger(offset) && offset >= 0 && offset + t <= this.maxLength,
-      `${this.name}: positions ${offset}..${offset + t - 1} do not fit maxLength ${this.maxLength}.`,
-      { expected: this.maxLength, actual: offset + t },
-    );
+    const t = checkPositionInput(x, offset, this.dim, this.maxLength, this.name);
     const pos = tf.slice(this.embeddings.read(), [offset, 0], [t, this.dim]); // [T, C]
     return tf.add(x, pos); // [B, T, C]
   }

@@ -11,18 +11,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkShape } from '../errors.js';
 import {
   SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
-  checkRank,
   single,
   type Kwargs,
   type LayerArgs,
   type NamedLayerWeights,
   type Shape,
+  checkPositionInput,
 } from './common.js';
 
 export interface SinusoidalPositionalEncodingArgs extends LayerArgs {
@@ -75,14 +74,7 @@ export class SinusoidalPositionalEncoding extends tfl.layers.Layer {
 
   /** x [B, T, C] → x + PE[offset : offset+T]. Call inside tf.tidy. */
   forward(x: tf.Tensor, offset = 0): tf.Tensor {
-    checkRank(x, 3, this.name);
-    checkLastDim(x.shape, this.dim, this.name);
-    const t = x.shape[1] as number;
-    checkShape(
-      Number.isInteger(offset) && offset >= 0 && offset + t <= this.maxLength,
-      `${this.name}: positions ${offset}..${offset + t - 1} do not fit maxLength ${this.maxLength}.`,
-      { expected: this.maxLength, actual: offset + t },
-    );
+    const t = checkPositionInput(x, offset, this.dim, this.maxLength, this.name);
     this.table ??= sinusoidalTable(0, this.maxLength, this.dim, this.base);
     const rows = this.table.subarray(offset * this.dim, (offset + t) * this.dim);
     return tf.add(x, tf.tensor2d(rows, [t, this.dim])); // [B, T, C]
