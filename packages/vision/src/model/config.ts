@@ -22,6 +22,12 @@ export interface VisionEncoderConfig {
   /** Stage-1 width: each p×p×3 patch → this many features through a GELU MLP. */
   stemDim: number;
   /**
+   * 3×3 neighbourhood mixing on the stage-1 map before the merge: lets the stem
+   * see a whole character or small shape (12–20 px) before tokens form.
+   * Optional (absent = false) so older checkpoints load unchanged.
+   */
+  stemConv?: boolean;
+  /**
    * Stage 2 merges merge×merge neighbouring stage-1 patches into one token.
    * 2 → 8×8-pixel tokens: 64 tokens for a 64×64 scene and for a 32×128 line.
    */
@@ -66,6 +72,8 @@ const TINY: Omit<VisionLanguageConfig, 'vocabSize'> = {
  */
 export const MOBILE_MM_PRESETS = {
   tiny: TINY,
+  /** tiny with the 3×3 stem mixing (EXPERIMENTS.md, run 3). */
+  tinyConv: { encoder: { ...TINY.encoder, stemConv: true }, decoder: TINY.decoder },
   small: {
     encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8 },
     decoder: { ...TINY.decoder, dim: 256, numLayers: 4, numHeads: 8 },

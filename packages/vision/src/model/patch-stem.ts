@@ -2,11 +2,14 @@
  * PatchStem: a two-stage, non-overlapping patch embedding.
  *
  *   stage 1: every p×p×3 pixel patch → GELU(W1·patch + b1)          [B, H/p, W/p, S]
+ *   (conv)   optional 3×3 neighbourhood mixing, residual:
+ *            f = f + GELU(Wc·concat(3×3 neighbours of f) + bc)       [B, H/p, W/p, S]
  *   stage 2: every m×m block of stage-1 features → W2·concat + b2   [B, T, C]
  *
  * It is a stride-p conv followed by a stride-m conv, written as reshapes and
  * matmuls: the tfjs wasm backend has no Conv2DBackpropFilter kernel, so a real
- * conv stem could not train there. The nonlinearity at the 4-px level gives
+ * conv stem could not train there. The optional 3×3 mixing is a stride-1 conv
+ * built the same way (nine shifted slices of the zero-padded map, one matmul). The nonlinearity at the 4-px level gives
  * the stem a character/edge detector a single linear 8×8 patch lacks.
  *
  * Shapes: B=batch, H×W image, p=patch, m=merge, S=stem width, C=token width,
@@ -21,6 +24,8 @@ export interface PatchStemArgs {
   merge: number;
   stemDim: number;
   dim: number;
+  /** Add the 3×3 neighbourhood mixing after stage 1 (default false). */
+  conv?: boolean;
   name?: string;
 }
 
@@ -30,6 +35,9 @@ export class PatchStem extends tfl.layers.Layer {
   readonly merge: number;
   readonly stemDim: number;
   readonly dim: number;
+  readonly conv: boolean;
+  private wc: tfl.LayerVariable | null = null;
+  private bc: tfl.LayerVariable | null = null;
   private w1!: tfl.LayerVariable;
   private b1!: tfl.LayerVariable;
   private w2!: tfl.LayerVariable;
@@ -41,6 +49,7 @@ export class PatchStem extends tfl.layers.Layer {
     this.merge = args.merge;
     this.stemDim = args.stemDim;
     this.dim = args.dim;
+    this.conv = args.conv ?? false;
   }
 
   override build(_inputShape?: tfl.Shape | tfl.Shape[]): void {
@@ -52,6 +61,11 @@ export class PatchStem extends tfl.layers.Layer {
     this.b1 = this.addWeight('stage1_bias', [this.stemDim], 'float32', tfl.initializers.zeros());
     this.w2 = this.addWeight('stage2_kernel', [in2, this.dim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / in2) }));
     this.b2 = this.addWeight('stage2_bias', [this.dim], 'float32', tfl.initializers.zeros());
+    if (this.conv) {
+      const inC = 9 * this.stemDim;
+      this.wc = this.addWeight('conv_kernel', [inC, this.stemDim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / inC) }));
+      this.bc = this.addWeight('conv_bias', [this.stemDim], 'float32', tfl.initializers.zeros());
+    }
     this.built = true;
   }
 
@@ -79,6 +93,7 @@ export class PatchStem extends tfl.layers.Layer {
     x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, H/p, W/p, p, p, 3]
     x = tf.reshape(x, [b * hp * wp, p * p * 3]); // [B·H/p·W/p, p·p·3]
     x = geluSigmoid(tf.add(tf.matMul(x, this.w1.read()), this.b1.read())); // [B·H/p·W/p, S]
+    if (this.wc && this.bc) x = this.mix3x3(tf.reshape(x, [b, hp, wp, this.stemDim]) as tf.Tensor4D); // [B·H/p·W/p, S]
     const r = hp / m;
     const q = wp / m;
     x = tf.reshape(x, [b, r, m, q, m, this.stemDim]); // [B, R, m, Q, m, S]
@@ -88,16 +103,33 @@ export class PatchStem extends tfl.layers.Layer {
     return tf.reshape(x, [b, r * q, this.dim]); // [B, T, C]
   }
 
+  /** f [B, R, Q, S] → f + GELU(3×3 conv of f), flattened to [B·R·Q, S]. */
+  private mix3x3(f: tf.Tensor4D): tf.Tensor2D {
+    const [b, r, q, s] = f.shape;
+    const padded = tf.pad(f, [[0, 0], [1, 1], [1, 1], [0, 0]]); // [B, R+2, Q+2, S]
+    const taps: tf.Tensor[] = [];
+    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) taps.push(tf.slice(padded, [0, dy, dx, 0], [b, r, q, s]));
+    const cols = tf.reshape(tf.concat(taps, 3), [b * r * q, 9 * s]); // [B·R·Q, 9·S]
+    const flat = tf.reshape(f, [b * r * q, s]); // [B·R·Q, S]
+    return tf.add(flat, geluSigmoid(tf.add(tf.matMul(cols, this.wc!.read()), this.bc!.read()))) as tf.Tensor2D;
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => this.forward((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D));
   }
 
   namedWeights(): Record<string, tfl.LayerVariable> {
-    return { 'stage1.kernel': this.w1, 'stage1.bias': this.b1, 'stage2.kernel': this.w2, 'stage2.bias': this.b2 };
+    return {
+      'stage1.kernel': this.w1,
+      'stage1.bias': this.b1,
+      ...(this.wc && this.bc ? { 'conv.kernel': this.wc, 'conv.bias': this.bc } : {}),
+      'stage2.kernel': this.w2,
+      'stage2.bias': this.b2,
+    };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), patchSize: this.patchSize, merge: this.merge, stemDim: this.stemDim, dim: this.dim };
+    return { ...super.getConfig(), patchSize: this.patchSize, merge: this.merge, stemDim: this.stemDim, dim: this.dim, conv: this.conv };
   }
 }
 tf.serialization.registerClass(PatchStem, SERIALIZATION_PACKAGE);

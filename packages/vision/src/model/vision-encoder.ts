@@ -34,7 +34,7 @@ export class VisionEncoder {
   constructor(readonly config: VisionEncoderConfig, name = 'vision_encoder') {
     const c = config;
     const tokens: tfl.Shape = [null, null, c.dim];
-    this.stem = new PatchStem({ patchSize: c.patchSize, merge: c.merge, stemDim: c.stemDim, dim: c.dim, name: `${name}_stem` });
+    this.stem = new PatchStem({ patchSize: c.patchSize, merge: c.merge, stemDim: c.stemDim, dim: c.dim, conv: c.stemConv ?? false, name: `${name}_stem` });
     this.stem.build([null, null, null, 3]);
     const pos = (kind: ImageKind) => {
       const [rows, cols] = tokenGrid(c, kind);
