@@ -64,8 +64,9 @@ describeBackends('PatchStem', (env) => {
       const wts: Record<string, Float64Array> = {};
       let seed = 10;
       for (const [k, v] of Object.entries(named)) {
-        const vals = randn(v.shape.reduce((a, x) => a * x, 1), seed++, 0.3);
-        const t = tf.tensor(Float32Array.from(vals), v.shape);
+        const shape = v.shape as number[]; // built: no unknown dims
+        const vals = randn(shape.reduce((a, x) => a * x, 1), seed++, 0.3);
+        const t = tf.tensor(Float32Array.from(vals), shape);
         v.write(t);
         t.dispose();
         wts[k.replace('stage1.kernel', 'w1').replace('stage1.bias', 'b1').replace('stage2.kernel', 'w2').replace('stage2.bias', 'b2').replace('conv.kernel', 'wc').replace('conv.bias', 'bc')] = Float64Array.from(await v.read().data());
