@@ -91,9 +91,34 @@ export function prefixWeights(prefix: string, weights: NamedLayerWeights): Named
   return out;
 }
 
-/** x [N, Cin] · kernel [Cin, Cout] (+ bias [Cout]) → [N, Cout], the fast untransposed 2-D matmul. */
+/**
+ * A replacement for the product x · W of one linear kernel W [Cin, Cout].
+ * Quantization attaches one per kernel: fake-quantized W with a
+ * straight-through gradient while training (QAT), or a packed INT2 matmul at
+ * inference, where the float kernel has been freed and is never read.
+ */
+export type LinearKernelHook = (x: tf.Tensor2D, kernel: LayerVariable) => tf.Tensor2D;
+
+const linearHooks = new WeakMap<LayerVariable, LinearKernelHook>();
+
+/** Routes every linear2d through `kernel` to `hook` (null removes it). */
+export function setLinearKernelHook(kernel: LayerVariable, hook: LinearKernelHook | null): void {
+  if (hook) linearHooks.set(kernel, hook);
+  else linearHooks.delete(kernel);
+}
+
+/** The hook attached to `kernel`, if any. */
+export function getLinearKernelHook(kernel: LayerVariable): LinearKernelHook | undefined {
+  return linearHooks.get(kernel);
+}
+
+/**
+ * x [N, Cin] · kernel [Cin, Cout] (+ bias [Cout]) → [N, Cout], the fast
+ * untransposed 2-D matmul, or the kernel's hook when one is attached.
+ */
 export function linear2d(x: tf.Tensor2D, kernel: LayerVariable, bias: LayerVariable | null): tf.Tensor2D {
-  const y = tf.matMul(x, kernel.read()) as tf.Tensor2D;
+  const hook = linearHooks.get(kernel);
+  const y = hook ? hook(x, kernel) : (tf.matMul(x, kernel.read()) as tf.Tensor2D);
   return bias ? (tf.add(y, bias.read()) as tf.Tensor2D) : y;
 }
 

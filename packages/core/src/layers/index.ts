@@ -3,8 +3,13 @@ export {
   type Kwargs,
   type NamedLayerWeights,
   SERIALIZATION_PACKAGE,
+  type LinearKernelHook,
+  type LayerVariable,
   buildSublayer,
+  getLinearKernelHook,
+  linear2d,
   prefixWeights,
+  setLinearKernelHook,
 } from './common.js';
 export { Embedding, type EmbeddingArgs } from './embedding.js';
 export { LearnedPositionalEmbedding, type LearnedPositionalEmbeddingArgs } from './learned-positional-embedding.js';

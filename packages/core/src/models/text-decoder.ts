@@ -216,8 +216,15 @@ export class TextDecoder implements CausalDecoder {
    */
   namedWeights(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
+    for (const [name, w] of Object.entries(this.namedLayerWeights())) out[name] = w.read() as tf.Variable;
+    return out;
+  }
+
+  /** The same weights as namedWeights(), as the layers' LayerVariables (what linear kernel hooks key on). */
+  namedLayerWeights(): Record<string, LayerVariable> {
+    const out: Record<string, LayerVariable> = {};
     const add = (prefix: string, weights: Record<string, LayerVariable>) => {
-      for (const [name, w] of Object.entries(weights)) out[`${prefix}.${name}`] = w.read() as tf.Variable;
+      for (const [name, w] of Object.entries(weights)) out[`${prefix}.${name}`] = w;
     };
     add('token_embedding', this.tokenEmbedding.namedWeights());
     if (this.positionalEncoding) add('position_embedding', this.positionalEncoding.namedWeights());
