@@ -58,9 +58,11 @@ export {
   type QuantizedMeta,
 } from './quantized-tensor.js';
 export { dequantize, quantize, quantizedMatMul, type QuantizeConfig } from './ops.js';
+export { fakeQuantize, type FakeQuantizeOptions } from './qat.js';
+export { quantizeMinMse } from './ptq.js';
 export { int2MatMulGradConfig, registerInt2Gradients } from './gradients.js';
 export { registerInt2Kernels, type Int2Backend } from './register.js';
-export { loadQuantized, saveQuantized } from './io.js';
+export { loadQuantized, quantizedEntries, quantizedFromEntries, quantizedNames, saveQuantized } from './io.js';
 export {
   QuantizedDense,
   type QuantizedDenseArgs,

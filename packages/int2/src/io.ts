@@ -20,7 +20,7 @@
  * WEIGHTS_MISMATCH (wrong dtype, shape or metadata value), UNSUPPORTED (other
  * format or version).
  */
-import { MobileMMError, parseSafetensors, serializeSafetensors, type SafetensorsEntry } from '@mobile-mm/core';
+import { MobileMMError, parseSafetensors, serializeSafetensors, type SafetensorsEntry, type SafetensorsTensor } from '@mobile-mm/core';
 import type { Bits, PackedLayout } from './kernel-names.js';
 import { canonicalCodeBytes, FORMAT_NAME, FORMAT_VERSION, numGroups, type ScaleDtype } from './format.js';
 import {
@@ -32,16 +32,15 @@ import {
 
 type FileDtype = 'U8' | 'F16' | 'F32';
 
-/** Encodes `weights` (name → QuantizedTensor) as a safetensors file. */
-export async function saveQuantized(
+/**
+ * The safetensors entries and `__metadata__` fields of `weights` (name →
+ * QuantizedTensor), for a file that also holds other tensors (a model
+ * checkpoint with float norms and embeddings next to the packed kernels).
+ */
+export async function quantizedEntries(
   weights: Record<string, QuantizedTensor>,
-  extraMetadata: Record<string, string> = {},
-): Promise<Uint8Array> {
-  const metadata: Record<string, string> = {
-    ...extraMetadata,
-    format: FORMAT_NAME,
-    format_version: String(FORMAT_VERSION),
-  };
+): Promise<{ entries: Record<string, SafetensorsEntry>; metadata: Record<string, string> }> {
+  const metadata: Record<string, string> = { format: FORMAT_NAME, format_version: String(FORMAT_VERSION) };
   const entries: Record<string, SafetensorsEntry> = {};
   for (const [name, q] of Object.entries(weights)) {
     const c = await q.toCanonical();
@@ -56,7 +55,21 @@ export async function saveQuantized(
     metadata[`${name}.out_dim`] = String(c.outDim);
     metadata[`${name}.scale_dtype`] = c.scaleDtype;
   }
-  return serializeSafetensors(entries, metadata);
+  return { entries, metadata };
+}
+
+/** Encodes `weights` (name → QuantizedTensor) as a safetensors file. */
+export async function saveQuantized(
+  weights: Record<string, QuantizedTensor>,
+  extraMetadata: Record<string, string> = {},
+): Promise<Uint8Array> {
+  const { entries, metadata } = await quantizedEntries(weights);
+  return serializeSafetensors(entries, { ...extraMetadata, ...metadata });
+}
+
+/** Names of the quantized weights in a parsed file: every `{name}.codes` tensor. */
+export function quantizedNames(tensors: ReadonlyMap<string, unknown>): string[] {
+  return [...tensors.keys()].filter((k) => k.endsWith('.codes')).map((k) => k.slice(0, -'.codes'.length));
 }
 
 /**
@@ -65,6 +78,20 @@ export async function saveQuantized(
  */
 export function loadQuantized(bytes: Uint8Array, options: { layout?: PackedLayout } = {}): Record<string, QuantizedTensor> {
   const { tensors, metadata } = parseSafetensors(bytes);
+  return quantizedFromEntries(tensors, metadata, options);
+}
+
+/**
+ * The QuantizedTensors held in parsed safetensors `tensors` + `metadata`
+ * (every `{name}.codes` entry, or only `options.names`), uploaded to the
+ * current backend in its layout (or `layout`) straight from the codes: no
+ * float copy of a weight is made.
+ */
+export function quantizedFromEntries(
+  tensors: ReadonlyMap<string, SafetensorsTensor>,
+  metadata: Record<string, string>,
+  options: { layout?: PackedLayout; names?: string[] } = {},
+): Record<string, QuantizedTensor> {
   if (metadata.format !== FORMAT_NAME) {
     throw new MobileMMError(
       'UNSUPPORTED',
@@ -77,7 +104,7 @@ export function loadQuantized(bytes: Uint8Array, options: { layout?: PackedLayou
       `loadQuantized: format_version ${JSON.stringify(metadata.format_version)}; accepted: "${FORMAT_VERSION}".`,
     );
   }
-  const names = [...tensors.keys()].filter((k) => k.endsWith('.codes')).map((k) => k.slice(0, -'.codes'.length));
+  const names = options.names ?? quantizedNames(tensors);
   const out: Record<string, QuantizedTensor> = {};
   const layout = options.layout ?? backendLayout();
   try {
