@@ -1,8 +1,16 @@
 /**
  * Model checkpoints: `model.safetensors` (every weight by its dotted name),
- * `config.json` ({model: VisionLanguageConfig, ...extra}) and
+ * `config.json` ({model: VisionLanguageConfig, quantization?, ...extra}) and
  * `tokenizer.json`. Loading checks names, shapes and dtypes against the
  * model the config describes, and fails with a typed error naming the tensor.
+ *
+ * A packed (quantized) checkpoint keeps the same three files. For each packed
+ * kernel `name` the safetensors file holds `name.codes` (U8), `name.scales`
+ * and `name.mins` (F16/F32) in @mobile-mm/int2's canonical layout, with the
+ * int2 format fields in `__metadata__` (see int2's io.ts); the other weights
+ * are float tensors as usual. config.json's `quantization` lists the packed
+ * kernels. Loading frees each float kernel before its codes are uploaded, so
+ * no float copy of a packed weight ever exists.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -14,51 +22,119 @@ import {
   readText,
   saveCheckpoint,
   writeBytes,
+  type SafetensorsEntry,
   type WeightSpec,
 } from '@mobile-mm/core';
+import { quantizedEntries, quantizedFromEntries, quantizedNames, registerInt2Kernels } from '@mobile-mm/int2';
 import { VisionLanguageModel } from './model.js';
 import { SceneTokenizer } from './scene-tokenizer.js';
 import type { VisionLanguageConfig } from './config.js';
+import type { ModelQuantization } from './quantize.js';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 
+export interface SaveModelOptions {
+  /** Storage dtype of the float weights. Default 'F32'. */
+  floatDType?: 'F32' | 'F16';
+  /** Required when the model has packed kernels: recorded as config.json's `quantization`. */
+  quantization?: ModelQuantization;
+}
+
 /** Writes the three files into `dir` (Node). `extra` lands in config.json next to `model`. */
-export async function saveModel(model: VisionLanguageModel, dir: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await saveCheckpoint(dir, {
-    tensors: model.namedWeights(),
-    config: { ...extra, model: model.config },
-    metadata: { format: 'mobile-mm-vlm', version: '1' },
-  });
+export async function saveModel(
+  model: VisionLanguageModel,
+  dir: string,
+  extra: Record<string, unknown> = {},
+  options: SaveModelOptions = {},
+): Promise<void> {
+  const packed = Object.fromEntries(model.packed());
+  let tensors: Record<string, tf.Tensor | SafetensorsEntry> = model.namedWeights();
+  let metadata: Record<string, string> = { format: 'mobile-mm-vlm', version: '1' };
+  let config: Record<string, unknown> = { ...extra, model: model.config };
+  if (model.packed().size > 0) {
+    if (!options.quantization) {
+      throw new MobileMMError('INVALID_ARGUMENT', 'saveModel: the model has packed kernels; pass options.quantization to record them.');
+    }
+    const q = await quantizedEntries(packed);
+    tensors = { ...tensors, ...q.entries };
+    // The int2 fields own `format`; the model's format moves to `model_format`.
+    metadata = { model_format: 'mobile-mm-vlm', model_version: '1', ...q.metadata };
+    config = { ...config, quantization: { ...options.quantization, kernels: Object.keys(packed).sort() } };
+  }
+  await saveCheckpoint(dir, { tensors, config, metadata, floatDType: options.floatDType ?? 'F32' });
   await writeBytes(await joinLocation(dir, TOKENIZER_FILE), `${JSON.stringify(model.tokenizer.toJSON(), null, 2)}\n`);
 }
 
-/** The names, shapes and dtypes a model of `config` expects. */
-export function weightSpec(model: VisionLanguageModel): WeightSpec {
-  const spec: Record<string, { shape: number[]; dtype: 'F32' }> = {};
-  for (const [name, v] of Object.entries(model.namedWeights())) spec[name] = { shape: v.shape, dtype: 'F32' };
+/** The names, shapes and dtypes of a model's float weights. */
+export function weightSpec(model: VisionLanguageModel, skip: ReadonlySet<string> = new Set()): WeightSpec {
+  const spec: Record<string, { shape: number[]; dtype: ['F32', 'F16'] }> = {};
+  for (const [name, v] of Object.entries(model.namedWeights())) if (!skip.has(name)) spec[name] = { shape: v.shape, dtype: ['F32', 'F16'] };
   return spec;
 }
 
-/** Builds the model a checkpoint folder (path or URL) describes and loads its weights. */
-export async function loadModel(dir: string | URL): Promise<{ model: VisionLanguageModel; config: Record<string, unknown> }> {
+function quantizationOf(config: Record<string, unknown>, dir: string | URL): ModelQuantization | null {
+  const q = config.quantization as ModelQuantization | undefined;
+  if (q === undefined) return null;
+  if (!q || typeof q !== 'object' || !Array.isArray(q.kernels) || !q.kernels.every((k) => typeof k === 'string')) {
+    throw new MobileMMError('INVALID_CONFIG', `config.quantization: must be an object with a "kernels" list of names (in ${String(dir)}/config.json).`, {
+      field: 'quantization',
+    });
+  }
+  return q;
+}
+
+/**
+ * Builds the model a checkpoint folder (path or URL) describes and loads its
+ * weights, float or packed. A packed checkpoint registers the int2 kernels
+ * on the current backend.
+ */
+export async function loadModel(dir: string | URL): Promise<{ model: VisionLanguageModel; config: Record<string, unknown>; quantization: ModelQuantization | null }> {
   const tokenizer = SceneTokenizer.fromJSON(JSON.parse(await readText(await joinLocation(dir, TOKENIZER_FILE))));
-  const first = await loadCheckpoint(dir);
-  const config = first.config as Record<string, unknown> | null;
+  const file = await loadCheckpoint(dir);
+  const config = file.config as Record<string, unknown> | null;
   if (!config || typeof config !== 'object' || !config.model) {
     throw new MobileMMError('INVALID_CONFIG', `config.model: missing in ${String(dir)}/config.json.`, { field: 'model' });
   }
+  const quantization = quantizationOf(config, dir);
+  const packedNames = new Set(quantization ? quantization.kernels : []);
   const model = new VisionLanguageModel(config.model as VisionLanguageConfig, tokenizer);
   try {
-    checkWeights(first.tensors, weightSpec(model));
-    const named = model.namedWeights();
-    for (const [name, v] of Object.entries(named)) {
-      const t = entryToTensor(first.tensors.get(name)!, name);
-      v.assign(t as tf.Tensor);
+    if (quantization) {
+      const inFile = new Set(quantizedNames(file.tensors));
+      for (const name of packedNames) {
+        if (!inFile.has(name)) {
+          throw new MobileMMError('WEIGHTS_MISSING', `loadModel: packed weight "${name}" (config.quantization.kernels) has no "${name}.codes" in model.safetensors.`, {
+            tensor: name,
+          });
+        }
+      }
+      const floatOnly = new Map([...file.tensors].filter(([k]) => !/\.(codes|scales|mins)$/.test(k) || !packedNames.has(k.replace(/\.(codes|scales|mins)$/, ''))));
+      checkWeights(floatOnly, weightSpec(model, packedNames));
+    } else {
+      checkWeights(file.tensors, weightSpec(model));
+    }
+    for (const [name, v] of Object.entries(model.namedWeights())) {
+      if (packedNames.has(name)) continue;
+      const t = entryToTensor(file.tensors.get(name)!, name);
+      v.assign(t.dtype === 'float32' ? (t as tf.Tensor) : tf.cast(t, 'float32'));
       t.dispose();
+    }
+    if (quantization) {
+      registerInt2Kernels();
+      // One kernel at a time: free the float variable, then upload its codes.
+      for (const name of [...packedNames].sort()) {
+        const q = quantizedFromEntries(file.tensors, file.metadata, { names: [name] })[name];
+        try {
+          model.usePackedKernel(name, q);
+        } catch (e) {
+          q.dispose();
+          throw e;
+        }
+      }
     }
   } catch (e) {
     model.dispose();
     throw e;
   }
-  return { model, config };
+  return { model, config, quantization };
 }

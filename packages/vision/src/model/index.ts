@@ -15,3 +15,11 @@ export { VisionEncoder } from './vision-encoder.js';
 export { VisionLanguageModel, type Task, type TaskExample, type TrainBatch } from './model.js';
 export { greedyDecodeBatch, type GreedyOptions } from './greedy.js';
 export { saveModel, loadModel, weightSpec, TOKENIZER_FILE } from './checkpoint.js';
+export {
+  attachFakeQuant,
+  linearKernelNames,
+  quantizeModel,
+  type ModelQuantization,
+  type ModelQuantizeOptions,
+  type QuantMethod,
+} from './quantize.js';

@@ -13,7 +13,8 @@
  * Shapes: B=batch, L=sequence length − 1, S=memory tokens, C=width, V=vocabulary.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, TextDecoder as CoreTextDecoder, prefixWeights } from '@mobile-mm/core';
+import { MobileMMError, TextDecoder as CoreTextDecoder, prefixWeights, setLinearKernelHook, type LayerVariable } from '@mobile-mm/core';
+import { quantizedMatMul, type QuantizedTensor } from '@mobile-mm/int2';
 import { MOBILE_MM_PRESETS, validateVisionLanguageConfig, type ImageKind, type PresetName, type VisionLanguageConfig } from './config.js';
 import { SceneTokenizer } from './scene-tokenizer.js';
 import { VisionEncoder } from './vision-encoder.js';
@@ -44,6 +45,8 @@ export interface TrainBatch {
 export class VisionLanguageModel {
   readonly encoder: VisionEncoder;
   readonly decoder: CoreTextDecoder;
+  /** Linear kernels replaced by packed weights (usePackedKernel): their float variables are freed. */
+  private readonly packedKernels = new Map<string, QuantizedTensor>();
 
   constructor(
     readonly config: VisionLanguageConfig,
@@ -154,19 +157,65 @@ export class VisionLanguageModel {
     return tf.neg(tf.sum(tf.mul(picked, batch.weights))) as tf.Scalar;
   }
 
-  /** Every weight by a stable dotted name: `encoder.…`, `decoder.…`. */
+  /** Every layer variable by a stable dotted name (`encoder.…`, `decoder.…`), packed kernels included. */
+  namedLayerWeights(): Record<string, LayerVariable> {
+    return {
+      ...prefixWeights('encoder', this.encoder.namedWeights()),
+      ...prefixWeights('decoder', this.decoder.namedLayerWeights()),
+    };
+  }
+
+  /** Every float weight by its dotted name; packed kernels (see packed()) are not float and not listed. */
   namedWeights(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
-    for (const [k, v] of Object.entries(prefixWeights('encoder', this.encoder.namedWeights()))) out[k] = v.read() as tf.Variable;
-    for (const [k, v] of Object.entries(this.decoder.namedWeights())) out[`decoder.${k}`] = v;
+    for (const [k, v] of Object.entries(this.namedLayerWeights())) if (!this.packedKernels.has(k)) out[k] = v.read() as tf.Variable;
     return out;
   }
 
+  /** The packed (quantized) kernels by weight name. */
+  packed(): ReadonlyMap<string, QuantizedTensor> {
+    return this.packedKernels;
+  }
+
+  /**
+   * Replaces the linear kernel `name` by the packed weight `q` (same [K, N]):
+   * the float variable is freed and every matmul through it becomes
+   * quantizedMatMul (the int2 kernels must be registered on the backend).
+   * The model takes ownership of `q`.
+   */
+  usePackedKernel(name: string, q: QuantizedTensor): void {
+    const v = this.namedLayerWeights()[name];
+    if (!v || !name.endsWith('.kernel') || this.packedKernels.has(name)) {
+      throw new MobileMMError('INVALID_ARGUMENT', `usePackedKernel: "${name}" is not a float linear kernel of this model.`, { tensor: name });
+    }
+    const [k, n] = v.shape as number[];
+    if (q.inDim !== k || q.outDim !== n) {
+      throw new MobileMMError('WEIGHTS_MISMATCH', `usePackedKernel: "${name}" is [${k}, ${n}]; the packed weight is [${q.inDim}, ${q.outDim}].`, {
+        tensor: name,
+        shape: [q.inDim, q.outDim],
+        expected: [k, n],
+      });
+    }
+    v.dispose();
+    this.packedKernels.set(name, q);
+    setLinearKernelHook(v, (x) => quantizedMatMul(x, q));
+  }
+
+  /** Bytes held by the weights: float variables at 4 bytes per value plus the packed tensors. */
+  weightBytes(): { float: number; packed: number; total: number } {
+    const float = Object.values(this.namedWeights()).reduce((s, v) => s + 4 * v.size, 0);
+    const packed = [...this.packedKernels.values()].reduce((s, q) => s + q.byteSize, 0);
+    return { float, packed, total: float + packed };
+  }
+
   parameterCount(): number {
-    return Object.values(this.namedWeights()).reduce((s, v) => s + v.size, 0);
+    const packed = [...this.packedKernels.values()].reduce((s, q) => s + q.inDim * q.outDim, 0);
+    return Object.values(this.namedWeights()).reduce((s, v) => s + v.size, 0) + packed;
   }
 
   dispose(): void {
     for (const v of Object.values(this.namedWeights())) v.dispose();
+    for (const q of this.packedKernels.values()) q.dispose();
+    this.packedKernels.clear();
   }
 }

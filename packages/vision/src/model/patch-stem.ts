@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { MobileMMError, SERIALIZATION_PACKAGE, geluSigmoid } from '@mobile-mm/core';
+import { MobileMMError, SERIALIZATION_PACKAGE, geluSigmoid, linear2d } from '@mobile-mm/core';
 
 export interface PatchStemArgs {
   patchSize: number;
@@ -92,14 +92,14 @@ export class PatchStem extends tfl.layers.Layer {
     let x: tf.Tensor = tf.reshape(images, [b, hp, p, wp, p, 3]); // [B, H/p, p, W/p, p, 3]
     x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, H/p, W/p, p, p, 3]
     x = tf.reshape(x, [b * hp * wp, p * p * 3]); // [B·H/p·W/p, p·p·3]
-    x = geluSigmoid(tf.add(tf.matMul(x, this.w1.read()), this.b1.read())); // [B·H/p·W/p, S]
+    x = geluSigmoid(linear2d(x as tf.Tensor2D, this.w1, this.b1)); // [B·H/p·W/p, S]
     if (this.wc && this.bc) x = this.mix3x3(tf.reshape(x, [b, hp, wp, this.stemDim]) as tf.Tensor4D); // [B·H/p·W/p, S]
     const r = hp / m;
     const q = wp / m;
     x = tf.reshape(x, [b, r, m, q, m, this.stemDim]); // [B, R, m, Q, m, S]
     x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, R, Q, m, m, S]
     x = tf.reshape(x, [b * r * q, m * m * this.stemDim]); // [B·R·Q, m·m·S]
-    x = tf.add(tf.matMul(x, this.w2.read()), this.b2.read()); // [B·R·Q, C]
+    x = linear2d(x as tf.Tensor2D, this.w2, this.b2); // [B·R·Q, C]
     return tf.reshape(x, [b, r * q, this.dim]); // [B, T, C]
   }
 
@@ -111,7 +111,7 @@ export class PatchStem extends tfl.layers.Layer {
     for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) taps.push(tf.slice(padded, [0, dy, dx, 0], [b, r, q, s]));
     const cols = tf.reshape(tf.concat(taps, 3), [b * r * q, 9 * s]); // [B·R·Q, 9·S]
     const flat = tf.reshape(f, [b * r * q, s]); // [B·R·Q, S]
-    return tf.add(flat, geluSigmoid(tf.add(tf.matMul(cols, this.wc!.read()), this.bc!.read()))) as tf.Tensor2D;
+    return tf.add(flat, geluSigmoid(linear2d(cols as tf.Tensor2D, this.wc!, this.bc!))) as tf.Tensor2D;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
