@@ -23,6 +23,11 @@ export interface TrainArgs {
   dryRun: boolean;
   workers: number;
   backend: 'wasm' | 'cpu';
+  /** Start from this checkpoint's weights (fresh optimizer and schedule): fine-tuning. */
+  init: string;
+  /** Quantization-aware training: the linear kernels' bit width (0 = off). */
+  qat: 0 | 2 | 4 | 8;
+  qatGroupSize: number;
 }
 
 export const TRAIN_DEFAULTS: TrainArgs = {
@@ -48,6 +53,9 @@ export const TRAIN_DEFAULTS: TrainArgs = {
   // Both cores: the main thread and one gradient worker.
   workers: 2,
   backend: 'wasm',
+  init: '',
+  qat: 0,
+  qatGroupSize: 64,
 };
 
 export class UsageError extends Error {}
@@ -107,6 +115,19 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
         break;
       }
       case '--dry-run': a.dryRun = true; break;
+      case '--init': a.init = next() ?? ''; if (!a.init) throw new UsageError('--init needs a checkpoint folder'); break;
+      case '--qat': {
+        const q = next();
+        const bits = { int2: 2, int4: 4, int8: 8 }[q ?? ''];
+        if (!bits) throw new UsageError(`--qat: "${q}" unknown; accepted: int2, int4, int8`);
+        a.qat = bits as 2 | 4 | 8;
+        break;
+      }
+      case '--qat-group': {
+        a.qatGroupSize = num('qat-group', next(), { int: true, min: 1 });
+        if (![32, 64, 128].includes(a.qatGroupSize)) throw new UsageError(`--qat-group: accepted 32, 64, 128`);
+        break;
+      }
       default: throw new UsageError(`unknown option "${flag}"`);
     }
   }

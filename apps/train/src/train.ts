@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, loadSafetensors, entryToTensor, saveSafetensors, tensorToEntry, type SafetensorsEntry } from '@mobile-mm/core';
 import { createRenderer, type SampleLimits } from '@mobile-mm/synth';
-import { MOBILE_MM_PRESETS, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
+import { attachFakeQuant, MOBILE_MM_PRESETS, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
 import { AdamW } from './adamw.js';
 import { parseTrainArgs, UsageError, type TrainArgs } from './args.js';
 import { evaluate, resultTable } from './evaluate.js';
@@ -39,12 +39,12 @@ function curriculum(a: TrainArgs, step: number): SampleLimits | undefined {
   return phase === 0 ? { maxObjects: 1, maxTokens: 1 } : { maxObjects: 2, maxTokens: 2 };
 }
 
-async function startWorkers(n: number, a: TrainArgs): Promise<Worker[]> {
+async function startWorkers(n: number, a: TrainArgs, model: VisionLanguageModel): Promise<Worker[]> {
   const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
   return Promise.all(
     Array.from({ length: n }, () =>
       new Promise<Worker>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { preset: a.preset, backend: a.backend } });
+        const w = new Worker(url, { workerData: { config: model.config, backend: a.backend, qat: { bits: a.qat, groupSize: a.qatGroupSize } } });
         w.once('message', (m) => (m.ready ? resolve(w) : reject(new Error(String(m.error)))));
         w.once('error', reject);
       }),
@@ -78,8 +78,18 @@ async function main(): Promise<void> {
     model = (await loadModel(a.out)).model;
     const prev = JSON.parse(await readFile(path.join(a.out, 'state.json'), 'utf8')) as TrainState;
     state = { ...prev, args: a };
+  } else if (a.init) {
+    const init = await loadModel(a.init);
+    if (init.quantization) throw new UsageError(`--init: ${a.init} is a packed checkpoint; fine-tune from a float one`);
+    model = init.model;
+    console.error(`initialised from ${a.init}`);
   } else {
     model = VisionLanguageModel.fromPreset(a.preset);
+  }
+  // QAT: the forward pass sees every linear kernel on its b-bit grid (straight-through gradients).
+  if (a.qat) {
+    attachFakeQuant(model, { bits: a.qat, groupSize: a.qatGroupSize });
+    console.error(`quantization-aware training: int${a.qat}, group ${a.qatGroupSize}`);
   }
   const params = paramList(model);
   const nParams = params.reduce((s, [, v]) => s + v.size, 0);
@@ -102,7 +112,7 @@ async function main(): Promise<void> {
     tf.dispose([...st.values()]);
   }
   await mkdir(a.out, { recursive: true });
-  const workers = await startWorkers(a.workers - 1, a);
+  const workers = await startWorkers(a.workers - 1, a, model);
   const logPath = path.join(a.out, 'log.jsonl');
   const progress = new Progress(a.steps, state.step);
   const sched = { peak: a.lr, warmupSteps: a.warmup, totalSteps: a.steps, minRatio: 0.05 };
@@ -167,7 +177,7 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
   if (e instanceof UsageError) {
-    console.error(`error: ${e.message}\nusage: npm run train -- [--preset tiny] [--out DIR] [--resume] [--steps N] [--minutes M] [--batch B] [--lr X] [--workers W] ...`);
+    console.error(`error: ${e.message}\nusage: npm run train -- [--preset tiny] [--out DIR] [--resume] [--init DIR] [--qat int2] [--steps N] [--minutes M] [--batch B] [--lr X] [--workers W] ...`);
     process.exit(2);
   }
   console.error(e instanceof Error ? (e.stack ?? e.message) : e);

@@ -7,13 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@mobile-mm/core';
 import { createRenderer } from '@mobile-mm/synth';
-import { VisionLanguageModel, type PresetName } from '@mobile-mm/vision';
+import { attachFakeQuant, VisionLanguageModel, type VisionLanguageConfig } from '@mobile-mm/vision';
 import { paramList, drawSamples, shardGradients, type ShardRequest } from './step.js';
 
-const { preset, backend } = workerData as { preset: PresetName; backend: 'wasm' | 'cpu' };
+const { config, backend, qat } = workerData as { config: VisionLanguageConfig; backend: 'wasm' | 'cpu'; qat: { bits: 0 | 2 | 4 | 8; groupSize: number } };
 await setupBackend(backend);
 const renderer = await createRenderer();
-const model = VisionLanguageModel.fromPreset(preset);
+const model = new VisionLanguageModel(config);
+if (qat.bits) attachFakeQuant(model, { bits: qat.bits, groupSize: qat.groupSize });
 const params = paramList(model);
 
 parentPort!.on('message', (msg: { weights: Float32Array[]; shard: ShardRequest }) => {
