@@ -53,7 +53,7 @@ try {
   const q = quantizeModel(model, { bits: bits as Bits, method, groupSize, skip });
   await mkdir(out, { recursive: true });
   const { model: _m, quantization: _q, ...extra } = config;
-  await saveModel(model, out, { ...extra, quantizedFrom: path.resolve(checkpoint) }, { floatDType, quantization: { ...q, method: label === 'qat' ? 'qat' : q.method } });
+  await saveModel(model, out, { ...extra, quantizedFrom: path.relative(process.cwd(), path.resolve(checkpoint)) }, { floatDType, quantization: { ...q, method: label === 'qat' ? 'qat' : q.method } });
   const after = model.weightBytes();
   const file = (await stat(path.join(out, 'model.safetensors'))).size;
   const src = (await stat(path.join(checkpoint, 'model.safetensors'))).size;
