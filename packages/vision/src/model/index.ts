@@ -23,3 +23,19 @@ export {
   type ModelQuantizeOptions,
   type QuantMethod,
 } from './quantize.js';
+export {
+  answer,
+  answerStream,
+  imageKey,
+  taskKind,
+  ImageFeatureCache,
+  DECODINGS,
+  TASK_MAX_NEW_TOKENS,
+  TASK_PROMPTS,
+  type AnswerOptions,
+  type AnswerResult,
+  type AnswerTimings,
+  type AnswerToken,
+  type Decoding,
+  type PipelineAnswer,
+} from './pipeline.js';

@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { isMobileMMError } from '@mobile-mm/core';
+import { describeBackends, expectNoLeak, rng } from '@mobile-mm/core/test-utils';
+import { preprocess } from '../image/preprocess.js';
+import type { RgbaImage } from '../image/types.js';
+import { MOBILE_MM_PRESETS } from './config.js';
+import { greedyDecodeBatch } from './greedy.js';
+import { VisionLanguageModel } from './model.js';
+import { ImageFeatureCache, answer, answerStream, imageKey } from './pipeline.js';
+import { SceneTokenizer } from './scene-tokenizer.js';
+
+/** A small random-weight model: these tests check the plumbing, not accuracy. */
+function small(): VisionLanguageModel {
+  const t = new SceneTokenizer();
+  const p = structuredClone(MOBILE_MM_PRESETS.tiny);
+  return new VisionLanguageModel(
+    { encoder: { ...p.encoder, dim: 64, stemDim: 32, numLayers: 1 }, decoder: { ...p.decoder, dim: 64, numLayers: 1 }, vocabSize: t.vocabSize },
+    t,
+  );
+}
+
+function randomImage(width: number, height: number, seed: number): RgbaImage {
+  const r = rng(seed);
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : Math.floor(256 * r());
+  return { data, width, height };
+}
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(isMobileMMError(e, code), `expected ${code}, got ${String(e)}`).toBe(true);
+}
+
+describeBackends('inference pipeline', () => {
+  let model: VisionLanguageModel;
+  beforeAll(() => {
+    model = small();
+  });
+  afterAll(() => model.dispose());
+
+  it('greedy answers equal greedyDecodeBatch on the same preprocessed batch (images resized to the kind)', async () => {
+    const images = [randomImage(64, 64, 1), randomImage(80, 70, 2), randomImage(64, 64, 3)];
+    const prompts = ['how many objects are there?', 'what color is the circle?', 'is there a red square?'];
+    const result = await expectNoLeak(() => answer(model, images, 'vqa', prompts, { maxNewTokens: 6 }));
+
+    const x = tf.stack(images.map((im) => preprocess(im, { width: 64, height: 64 }))) as tf.Tensor4D;
+    const memory = model.encode(x, 'scene');
+    const expected = prompts.map((p, i) => {
+      const m = tf.slice(memory, [i, 0, 0], [1, -1, -1]) as tf.Tensor3D;
+      const out = greedyDecodeBatch(model.decoder, m, [model.promptTokens(p)], { maxNewTokens: 6, eosId: model.tokenizer.eosId })[0];
+      m.dispose();
+      return out;
+    });
+    tf.dispose([x, memory]);
+
+    expect(expected.some((t) => t.length > 0), 'the random model emits some tokens').toBe(true);
+    expect(result.kind).toBe('scene');
+    expect(result.answers.map((a) => a.tokens)).toEqual(expected);
+    expect(result.answers.map((a) => a.text)).toEqual(expected.map((t) => model.decodeAnswer(t)));
+    for (const t of ['preprocessMs', 'encodeMs', 'decodeMs', 'totalMs'] as const) expect(result.timings[t]).toBeGreaterThanOrEqual(0);
+    expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.decodeMs);
+  });
+
+  it('OCR reads a text line (32×128) with the "ocr" prompt by default', async () => {
+    const img = randomImage(128, 32, 4);
+    const r = await expectNoLeak(() => answer(model, img, 'ocr', undefined, { maxNewTokens: 5 }));
+    const x = tf.expandDims(preprocess(img, { width: 128, height: 32 }), 0) as tf.Tensor4D;
+    const memory = model.encode(x, 'text');
+    const want = greedyDecodeBatch(model.decoder, memory, [model.promptTokens('ocr')], { maxNewTokens: 5, eosId: model.tokenizer.eosId })[0];
+    tf.dispose([x, memory]);
+    expect(r.kind).toBe('text');
+    expect(r.answers[0].tokens).toEqual(want);
+  });
+
+  it('the feature cache reuses the encoding of a repeated image, gives the same answer, and stays bounded', async () => {
+    const cache = new ImageFeatureCache(2);
+    const before = tf.memory().numTensors;
+    const a = randomImage(64, 64, 5);
+    const q = 'what shape is at the center?';
+    const first = await answer(model, a, 'vqa', q, { cache, maxNewTokens: 4 });
+    const again = await answer(model, { ...a, data: a.data.slice() }, 'vqa', q, { cache, maxNewTokens: 4 }); // same bytes, another buffer
+    expect(first.answers[0].cached).toBe(false);
+    expect(again.answers[0].cached).toBe(true);
+    expect(again.answers[0].tokens).toEqual(first.answers[0].tokens);
+    expect(cache.hits).toBe(1);
+    // Two more images: capacity 2 evicts the least recently used (a).
+    await answer(model, [randomImage(64, 64, 6), randomImage(64, 64, 7)], 'vqa', q, { cache, maxNewTokens: 2 });
+    expect(cache.size).toBe(2);
+    expect(cache.evictions).toBe(1);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    const third = await answer(model, a, 'vqa', q, { cache, maxNewTokens: 4 });
+    expect(third.answers[0].cached).toBe(false);
+    expect(third.answers[0].tokens).toEqual(first.answers[0].tokens);
+    // Duplicates inside one call are encoded once.
+    const dup = await answer(model, [a, a], 'vqa', q, { cache, maxNewTokens: 4 });
+    expect(dup.answers.map((x) => x.tokens)).toEqual([first.answers[0].tokens, first.answers[0].tokens]);
+    cache.clear();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('image keys differ by bytes and by kind', async () => {
+    const a = randomImage(64, 64, 8);
+    const b = { ...a, data: a.data.slice() };
+    b.data[100] ^= 1;
+    expect(await imageKey(a, 'scene')).toBe(await imageKey({ ...a, data: a.data.slice() }, 'scene'));
+    expect(await imageKey(a, 'scene')).not.toBe(await imageKey(b, 'scene'));
+    expect(await imageKey(a, 'scene')).not.toBe(await imageKey(a, 'text'));
+  });
+
+  it('streams tokens whose texts concatenate to the answer, through onToken too', async () => {
+    const img = randomImage(64, 64, 9);
+    const seen: string[] = [];
+    const stream = answerStream(model, img, 'caption', undefined, { maxNewTokens: 8, onToken: (e) => seen.push(e.text) });
+    const streamed: string[] = [];
+    let step = await stream.next();
+    while (!step.done) {
+      streamed.push(step.value.text);
+      step = await stream.next();
+    }
+    expect(streamed).toEqual(seen);
+    expect(streamed.join('').trim()).toBe(step.value.answers[0].text);
+    expect(streamed.length).toBe(step.value.answers[0].tokens.length);
+  });
+
+  it('leaves no tensor behind when a stream is left early, on beam search, sampling and errors', async () => {
+    const img = randomImage(64, 64, 10);
+    await expectNoLeak(async () => {
+      for await (const _ of answerStream(model, img, 'caption', undefined, { maxNewTokens: 8 })) break;
+    });
+    const beam = await expectNoLeak(() => answer(model, img, 'caption', undefined, { maxNewTokens: 6, decoding: 'beam', beamWidth: 3 }));
+    expect(beam.answers[0].tokens.every((t) => t >= 0 && t < model.tokenizer.vocabSize)).toBe(true);
+    const s1 = await expectNoLeak(() => answer(model, img, 'caption', undefined, { maxNewTokens: 6, decoding: 'sample', seed: 3 }));
+    const s2 = await answer(model, img, 'caption', undefined, { maxNewTokens: 6, decoding: 'sample', seed: 3 });
+    expect(s2.answers[0].tokens).toEqual(s1.answers[0].tokens);
+    await expectNoLeak(() => expectCode(answer(model, { data: new Uint8ClampedArray(3), width: 2, height: 2 }, 'caption'), 'IMAGE_INVALID'));
+  });
+
+  it('rejects bad arguments with typed errors', async () => {
+    const img = randomImage(64, 64, 11);
+    await expectCode(answer(model, img, 'vqa'), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, [], 'caption'), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, [img, img], 'vqa', ['one question']), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, img, 'caption', undefined, { decoding: 'nucleus' as 'sample' }), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, img, 'caption', undefined, { beamWidth: 2 }), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, img, 'vqa', 'what '.repeat(60)), 'PROMPT_TOO_LONG');
+    expect(() => new ImageFeatureCache(0)).toThrow(/capacity/);
+  });
+});
