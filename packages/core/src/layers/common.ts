@@ -92,12 +92,13 @@ export function prefixWeights(prefix: string, weights: NamedLayerWeights): Named
 }
 
 /**
- * A replacement for the product x · W of one linear kernel W [Cin, Cout].
+ * A replacement for y = x · W (+ bias) of one linear kernel W [Cin, Cout].
  * Quantization attaches one per kernel: fake-quantized W with a
- * straight-through gradient while training (QAT), or a packed INT2 matmul at
- * inference, where the float kernel has been freed and is never read.
+ * straight-through gradient while training (QAT), or a packed INT2 matmul
+ * (bias fused) at inference, where the float kernel has been freed and is
+ * never read. The hook adds the bias when one is given.
  */
-export type LinearKernelHook = (x: tf.Tensor2D, kernel: LayerVariable) => tf.Tensor2D;
+export type LinearKernelHook = (x: tf.Tensor2D, kernel: LayerVariable, bias: LayerVariable | null) => tf.Tensor2D;
 
 const linearHooks = new WeakMap<LayerVariable, LinearKernelHook>();
 
@@ -118,7 +119,8 @@ export function getLinearKernelHook(kernel: LayerVariable): LinearKernelHook | u
  */
 export function linear2d(x: tf.Tensor2D, kernel: LayerVariable, bias: LayerVariable | null): tf.Tensor2D {
   const hook = linearHooks.get(kernel);
-  const y = hook ? hook(x, kernel) : (tf.matMul(x, kernel.read()) as tf.Tensor2D);
+  if (hook) return hook(x, kernel, bias);
+  const y = tf.matMul(x, kernel.read()) as tf.Tensor2D;
   return bias ? (tf.add(y, bias.read()) as tf.Tensor2D) : y;
 }
 

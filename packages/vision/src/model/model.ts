@@ -198,7 +198,7 @@ export class VisionLanguageModel {
     }
     v.dispose();
     this.packedKernels.set(name, q);
-    setLinearKernelHook(v, (x) => quantizedMatMul(x, q));
+    setLinearKernelHook(v, (x, _kernel, bias) => quantizedMatMul(x, q, bias ? (bias.read() as tf.Tensor1D) : undefined));
   }
 
   /** Bytes held by the weights: float variables at 4 bytes per value plus the packed tensors. */

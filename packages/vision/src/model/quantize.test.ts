@@ -72,7 +72,7 @@ describeBackends('model quantization', () => {
     expect(names.length).toBe(6 + 10 + 3);
     const fired = new Set<string>();
     const lw = m.namedLayerWeights();
-    for (const n of names) setLinearKernelHook(lw[n], (x, k) => (fired.add(n), tf.matMul(x, k.read())) as tf.Tensor2D);
+    for (const n of names) setLinearKernelHook(lw[n], (x, k, b) => (fired.add(n), b ? tf.add(tf.matMul(x, k.read()), b.read()) : tf.matMul(x, k.read())) as tf.Tensor2D);
     logits(m, 1).dispose();
     expect([...fired].sort()).toEqual(names);
     for (const n of names) setLinearKernelHook(lw[n], null);

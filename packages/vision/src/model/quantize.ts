@@ -100,7 +100,10 @@ export function attachFakeQuant(model: VisionLanguageModel, options: ModelQuanti
   const { bits, groupSize, skip } = resolve(options);
   const attached = targets(model, skip);
   for (const [, v] of attached) {
-    setLinearKernelHook(v, (x, kernel) => tf.matMul(x, fakeQuantize(kernel.read() as tf.Tensor2D, { bits, groupSize })) as tf.Tensor2D);
+    setLinearKernelHook(v, (x, kernel, bias) => {
+      const y = tf.matMul(x, fakeQuantize(kernel.read() as tf.Tensor2D, { bits, groupSize })) as tf.Tensor2D;
+      return bias ? (tf.add(y, bias.read()) as tf.Tensor2D) : y;
+    });
   }
   return () => {
     for (const [, v] of attached) setLinearKernelHook(v, null);

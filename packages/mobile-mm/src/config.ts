@@ -1,0 +1,192 @@
+/**
+ * Configuration of MobileMultiModalLLM: options, then MOBILE_MM_* environment
+ * variables, then defaults (options win over the environment). One function,
+ * resolveConfig(), validates everything and fails with INVALID_CONFIG naming
+ * the field, where the bad value came from, and what is accepted.
+ *
+ *   option            env variable                      default
+ *   backend           MOBILE_MM_BACKEND                 'auto'
+ *   variant           MOBILE_MM_VARIANT                 int2 when the model ships, else fp32
+ *   profile           MOBILE_MM_OPTIMIZATION_PROFILE    'balanced'
+ *   modelDir          MOBILE_MM_MODEL_DIR               the package's models/tiny-<variant>/
+ *   maxImagePixels    MOBILE_MM_MAX_IMAGE_PIXELS        4,194,304 (2048²)
+ *   maxPromptChars    MOBILE_MM_MAX_PROMPT_CHARS        256
+ *
+ * The environment is read from `process.env` only where `process` exists
+ * (Node); in a browser it is empty unless `options.env` is passed. An empty
+ * variable counts as unset.
+ */
+import { MobileMMError, type BackendName } from '@mobile-mm/core';
+import { DEFAULT_MAX_PIXELS, type Decoding } from '@mobile-mm/vision';
+
+export type BackendOption = 'auto' | BackendName;
+export type Variant = 'int2' | 'fp32';
+export type Profile = 'fast' | 'balanced' | 'accuracy';
+
+export const BACKEND_OPTIONS: readonly BackendOption[] = ['auto', 'cpu', 'wasm', 'webgl'];
+export const VARIANTS: readonly Variant[] = ['int2', 'fp32'];
+export const PROFILES: readonly Profile[] = ['fast', 'balanced', 'accuracy'];
+
+export interface MobileMMOptions {
+  /** tfjs backend: 'auto' picks webgl where WebGL2 exists, else wasm, else cpu. */
+  backend?: BackendOption;
+  /** Which bundled model: 'int2' (2-bit weights) or 'fp32'. With modelDir, the checkpoint must match it. */
+  variant?: Variant;
+  /** Speed/quality trade-off; see PROFILE_SETTINGS. */
+  profile?: Profile;
+  /** A checkpoint folder: a path (Node) or a URL (fetched; the browser's way). Default: the bundled model. */
+  modelDir?: string | URL;
+  /** Largest width·height an input image may declare; checked before decoding. */
+  maxImagePixels?: number;
+  /** Longest prompt (VQA question or generate prompt), in Unicode code points. */
+  maxPromptChars?: number;
+  /** Where MOBILE_MM_* are read. Default: process.env in Node, nothing in a browser. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export type ConfigSource = 'option' | 'env' | 'default';
+
+export interface ResolvedConfig {
+  backend: BackendOption;
+  /** null: not chosen, so int2 where the bundled int2 model exists, else fp32. */
+  variant: Variant | null;
+  profile: Profile;
+  modelDir: string | URL | null;
+  maxImagePixels: number;
+  maxPromptChars: number;
+  /** Where each field's value came from. */
+  sources: Record<ConfigField, ConfigSource>;
+}
+
+export type ConfigField = 'backend' | 'variant' | 'profile' | 'modelDir' | 'maxImagePixels' | 'maxPromptChars';
+
+export const ENV_VARS: Readonly<Record<ConfigField, string>> = Object.freeze({
+  backend: 'MOBILE_MM_BACKEND',
+  variant: 'MOBILE_MM_VARIANT',
+  profile: 'MOBILE_MM_OPTIMIZATION_PROFILE',
+  modelDir: 'MOBILE_MM_MODEL_DIR',
+  maxImagePixels: 'MOBILE_MM_MAX_IMAGE_PIXELS',
+  maxPromptChars: 'MOBILE_MM_MAX_PROMPT_CHARS',
+});
+
+export const DEFAULT_MAX_PROMPT_CHARS = 256;
+/** Upper bounds that keep a typo (an extra zero or three) from disabling a limit. */
+export const MAX_IMAGE_PIXELS_LIMIT = 16384 * 16384;
+export const MAX_PROMPT_CHARS_LIMIT = 100_000;
+
+/**
+ * What each profile does. fast and balanced give the same answers (greedy);
+ * fast also keeps the encoder output of the last `featureCache` images, so a
+ * second question about one image skips the encoder. accuracy decodes with
+ * beam search (3 beams: about 3× the decoder work per token).
+ */
+export interface ProfileSettings {
+  decoding: Decoding;
+  beamWidth?: number;
+  /** Images whose encoder output is kept (0 = no cache). */
+  featureCache: number;
+}
+
+export const PROFILE_SETTINGS: Readonly<Record<Profile, ProfileSettings>> = Object.freeze({
+  fast: { decoding: 'greedy', featureCache: 16 },
+  balanced: { decoding: 'greedy', featureCache: 0 },
+  accuracy: { decoding: 'beam', beamWidth: 3, featureCache: 0 },
+});
+
+const OPTION_KEYS: readonly (keyof MobileMMOptions)[] = ['backend', 'variant', 'profile', 'modelDir', 'maxImagePixels', 'maxPromptChars', 'env'];
+
+/** MOBILE_MM_* from process.env where there is a `process` (Node); {} elsewhere. */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return p?.env && typeof p.env === 'object' ? p.env : {};
+}
+
+function invalid(field: string, source: string, message: string, details: Record<string, unknown>): MobileMMError {
+  return new MobileMMError('INVALID_CONFIG', `config.${field}${source}: ${message}`, { field, ...details });
+}
+
+const from = (s: ConfigSource, field: ConfigField): string => (s === 'env' ? ` (from ${ENV_VARS[field]})` : '');
+
+function pickEnum<T extends string>(field: ConfigField, value: unknown, source: ConfigSource, accepted: readonly T[]): T {
+  if (typeof value !== 'string' || !accepted.includes(value as T)) {
+    throw invalid(field, from(source, field), `${JSON.stringify(value)} is not accepted; accepted: ${accepted.join(', ')}.`, {
+      value,
+      accepted,
+      source,
+    });
+  }
+  return value as T;
+}
+
+function pickCount(field: ConfigField, value: unknown, source: ConfigSource, max: number): number {
+  let n: number;
+  if (source === 'env') n = typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : NaN;
+  else n = typeof value === 'number' ? value : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw invalid(field, from(source, field), `${JSON.stringify(value)} is not accepted; accepted: an integer from 1 to ${max}.`, {
+      value,
+      accepted: `integer 1..${max}`,
+      source,
+    });
+  }
+  return n;
+}
+
+/** Options, then the environment, then defaults; validated. */
+export function resolveConfig(options: MobileMMOptions = {}): ResolvedConfig {
+  if (options === null || typeof options !== 'object') {
+    throw new MobileMMError('INVALID_CONFIG', `config: options must be an object, got ${options === null ? 'null' : typeof options}.`, { field: '' });
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key as keyof MobileMMOptions)) {
+      throw invalid(key, '', `unknown option; accepted: ${OPTION_KEYS.join(', ')}.`, { value: (options as Record<string, unknown>)[key], accepted: OPTION_KEYS, source: 'option' });
+    }
+  }
+  const env = options.env ?? processEnv();
+  if (env === null || typeof env !== 'object') {
+    throw invalid('env', '', 'must be an object of environment variables.', { source: 'option' });
+  }
+  const sources = {} as Record<ConfigField, ConfigSource>;
+  /** The raw value of a field and where it came from; undefined when neither option nor env sets it. */
+  const raw = (field: ConfigField): unknown => {
+    const o = options[field];
+    if (o !== undefined) {
+      sources[field] = 'option';
+      return o;
+    }
+    const e = env[ENV_VARS[field]];
+    if (typeof e === 'string' && e.trim() !== '') {
+      sources[field] = 'env';
+      return e.trim();
+    }
+    sources[field] = 'default';
+    return undefined;
+  };
+
+  const backendRaw = raw('backend');
+  const backend = backendRaw === undefined ? 'auto' : pickEnum('backend', backendRaw, sources.backend, BACKEND_OPTIONS);
+  const variantRaw = raw('variant');
+  const variant = variantRaw === undefined ? null : pickEnum('variant', variantRaw, sources.variant, VARIANTS);
+  const profileRaw = raw('profile');
+  const profile = profileRaw === undefined ? 'balanced' : pickEnum('profile', profileRaw, sources.profile, PROFILES);
+  const dirRaw = raw('modelDir');
+  if (dirRaw !== undefined && !(typeof dirRaw === 'string' && dirRaw.trim() !== '') && !(dirRaw instanceof URL)) {
+    throw invalid('modelDir', from(sources.modelDir, 'modelDir'), `${JSON.stringify(dirRaw)} is not accepted; accepted: a folder path or a URL.`, {
+      value: dirRaw,
+      source: sources.modelDir,
+    });
+  }
+  const pixelsRaw = raw('maxImagePixels');
+  const maxImagePixels = pixelsRaw === undefined ? DEFAULT_MAX_PIXELS : pickCount('maxImagePixels', pixelsRaw, sources.maxImagePixels, MAX_IMAGE_PIXELS_LIMIT);
+  const charsRaw = raw('maxPromptChars');
+  const maxPromptChars = charsRaw === undefined ? DEFAULT_MAX_PROMPT_CHARS : pickCount('maxPromptChars', charsRaw, sources.maxPromptChars, MAX_PROMPT_CHARS_LIMIT);
+  return {
+    backend,
+    variant,
+    profile,
+    modelDir: (dirRaw as string | URL | undefined) ?? null,
+    maxImagePixels,
+    maxPromptChars,
+    sources,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The error codes the facade adds to those of its parts. Every error is a
+ * MobileMMError (from @mobile-mm/core) with a stable `code`; codes are public
+ * API and never renamed. The full list, with the parts' codes, is in the
+ * README ("Errors").
+ */
+import { MobileMMError } from '@mobile-mm/core';
+
+/** The prompt is empty or whitespace only. */
+export const PROMPT_EMPTY = 'PROMPT_EMPTY';
+/** The prompt has more characters than maxPromptChars, or more tokens than the decoder holds. */
+export const PROMPT_TOO_LONG = 'PROMPT_TOO_LONG';
+/** The prompt is not a string, or holds a control character, a bidi override/isolate or a lone surrogate. */
+export const PROMPT_INVALID = 'PROMPT_INVALID';
+/** The model folder (or a file in it) does not exist. */
+export const MODEL_NOT_FOUND = 'MODEL_NOT_FOUND';
+/** The requested variant and the checkpoint's quantization disagree. */
+export const MODEL_VARIANT_MISMATCH = 'MODEL_VARIANT_MISMATCH';
+/** A call on an instance after dispose(). */
+export const DISPOSED = 'DISPOSED';
+
+export function mmError(code: string, message: string, details?: Record<string, unknown>): MobileMMError {
+  return new MobileMMError(code, message, details);
+}
+/** An unexpected failure inside tfjs or the model; `details.cause` holds the original error. */
+export const INTERNAL = 'INTERNAL';

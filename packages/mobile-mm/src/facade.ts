@@ -1,0 +1,367 @@
+/**
+ * MobileMultiModalLLM: captioning, OCR and VQA from one small vision-language
+ * model, on tfjs's cpu, wasm or webgl backend, in Node or a browser.
+ *
+ *   const mm = await MobileMultiModalLLM.create({ backend: 'wasm', profile: 'fast' });
+ *   const { text, timings } = await mm.vqa('scene.png', 'what color is the circle?');
+ *   mm.dispose();
+ *
+ * Each call: validate the prompt → decode the image (size checked before
+ * decoding) → the vision pipeline (preprocess, encode, decode; see
+ * @mobile-mm/vision's pipeline.ts) → a CallResult with the answer, its
+ * tokens and per-stage timings. Every failure is a MobileMMError with a
+ * stable code (errors.ts, README "Errors"); no call leaves tensors behind.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { MobileMMError, isMobileMMError, setupBackend, type BackendName, type FinishReason } from '@mobile-mm/core';
+import { registerInt2Kernels } from '@mobile-mm/int2';
+import {
+  ImageFeatureCache,
+  answerStream,
+  decodeImage,
+  loadModel,
+  type AnswerOptions,
+  type AnswerResult,
+  type AnswerToken,
+  type Decoding,
+  type ImageInput,
+  type ImageKind,
+  type ModelQuantization,
+  type Task,
+  type VisionLanguageModel,
+} from '@mobile-mm/vision';
+import { ENV_VARS, PROFILE_SETTINGS, resolveConfig, type BackendOption, type MobileMMOptions, type Profile, type ResolvedConfig, type Variant } from './config.js';
+import { DISPOSED, INTERNAL, MODEL_NOT_FOUND, MODEL_VARIANT_MISMATCH, mmError } from './errors.js';
+import { bundledModelUrl, displayLocation, modelExists } from './model-dir.js';
+import { outOfVocabulary, validatePrompt } from './prompt.js';
+
+/** 'fp32', or 'int<bits>' for a packed checkpoint (the bundled one is int2). */
+export type ModelVariant = 'fp32' | `int${number}`;
+export type CallTask = Task | 'generate';
+
+export interface CallTimings {
+  /** Image decoding (PNG/JPEG/RGBA/tensor → RGBA), hashing (fast profile) and preprocess. */
+  preprocessMs: number;
+  /** Vision encoder; ≈0 on a feature-cache hit. */
+  encodeMs: number;
+  /** Prompt prefill and token generation. */
+  decodeMs: number;
+  /** The whole call, validation included. */
+  totalMs: number;
+}
+
+export interface CallResult {
+  /** The answer: a caption, the text read, a VQA answer, or the generated text. Trimmed. */
+  text: string;
+  /** The generated token ids (end-of-sequence excluded). */
+  tokens: number[];
+  /** 'stop' (end-of-sequence), 'length' (maxNewTokens reached) or 'abort' (signal). */
+  finishReason: FinishReason;
+  task: CallTask;
+  timings: CallTimings;
+  backend: BackendName;
+  variant: ModelVariant;
+  profile: Profile;
+  /** The image's encoder output came from the feature cache (fast profile). */
+  cached: boolean;
+  /** Prompt words the model does not know (read as <unk>) and characters it drops; [] for caption/ocr. */
+  outOfVocabulary: string[];
+}
+
+/** One streamed token. */
+export interface StreamToken {
+  token: number;
+  /** Text this token adds to the answer ('' for none). */
+  text: string;
+  /** Position among the new tokens. */
+  index: number;
+  /** log p(token) under the model. */
+  logProb: number;
+}
+
+export interface CallOptions {
+  /** Called with each token as it is generated (beam search: all at the end). */
+  onToken?: (token: StreamToken) => void;
+  /** Aborts between tokens; the result keeps the tokens so far (finishReason 'abort'). */
+  signal?: AbortSignal;
+}
+
+export interface GenerateCallOptions extends CallOptions {
+  /** Image kind: default 'text' when the prompt is "ocr", else 'scene'. */
+  kind?: ImageKind;
+  /** Default 40; the decoder holds 48 tokens, prompt included. */
+  maxNewTokens?: number;
+  /** Default: the profile's (greedy, or beam for 'accuracy'). */
+  decoding?: Decoding;
+  beamWidth?: number;
+  lengthPenalty?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+}
+
+export interface Health {
+  /** True when the instance is usable: not disposed, its weights alive, its backend registered (calls re-activate it when another instance switched tfjs away). */
+  ok: boolean;
+  backend: BackendName;
+  /** What was asked for ('auto' included). */
+  requestedBackend: BackendOption;
+  variant: ModelVariant;
+  profile: Profile;
+  model: {
+    /** The folder name, e.g. "tiny-fp32". */
+    name: string;
+    dir: string;
+    parameters: number;
+    /** Bytes the weights hold in memory: float32 tensors plus packed codes, scales and mins. */
+    weightBytes: number;
+    quantization: ModelQuantization | null;
+  };
+  /** tfjs engine totals for the whole process (all instances). */
+  memory: { numTensors: number; numBytes: number };
+  featureCache: { size: number; capacity: number; hits: number; misses: number } | null;
+  calls: number;
+  errors: number;
+  /** Facts worth knowing, e.g. the int2 → fp32 fallback. */
+  notes: string[];
+  disposed: boolean;
+}
+
+const DEFAULT_GENERATE_TOKENS = 40;
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function variantOf(q: ModelQuantization | null): ModelVariant {
+  return q === null ? 'fp32' : `int${q.bits}`;
+}
+
+function folderName(dir: string): string {
+  const parts = dir.split(/[\\/]+/).filter((p) => p !== '');
+  return parts[parts.length - 1] ?? dir;
+}
+
+interface Loaded {
+  model: VisionLanguageModel;
+  quantization: ModelQuantization | null;
+  dir: string;
+  notes: string[];
+}
+
+/** Finds and loads the checkpoint the config asks for. */
+async function loadConfigured(config: ResolvedConfig): Promise<Loaded> {
+  const notes: string[] = [];
+  let dir: string | URL;
+  if (config.modelDir !== null) {
+    dir = config.modelDir;
+  } else {
+    let variant: Variant = config.variant ?? 'int2';
+    if (config.variant === null && !(await modelExists(bundledModelUrl('int2')))) {
+      variant = 'fp32';
+      notes.push('The INT2 model (models/tiny-int2) is not bundled yet; using the fp32 model.');
+    }
+    dir = bundledModelUrl(variant);
+  }
+  const shown = await displayLocation(dir);
+  const missing = (detail: string, cause?: unknown): MobileMMError =>
+    mmError(
+      MODEL_NOT_FOUND,
+      `model folder ${JSON.stringify(shown)} ${detail}${config.modelDir === null && config.variant === 'int2' ? ' (the INT2 model has not been exported into this package yet; use variant "fp32")' : ''}.`,
+      { dir: shown, variant: config.variant, ...(cause instanceof MobileMMError ? { file: cause.details?.file } : {}) },
+    );
+  if (!(await modelExists(dir))) throw missing('does not exist or has no config.json');
+  if (config.variant === 'int2') registerInt2Kernels();
+  let loaded: Awaited<ReturnType<typeof loadModel>>;
+  try {
+    loaded = await loadModel(dir);
+  } catch (e) {
+    if (isMobileMMError(e, 'FILE_NOT_FOUND')) throw missing(`is incomplete: ${e.message}`, e);
+    throw e;
+  }
+  const actual = variantOf(loaded.quantization);
+  if (config.variant !== null && actual !== config.variant) {
+    loaded.model.dispose();
+    throw mmError(MODEL_VARIANT_MISMATCH, `variant "${config.variant}" was asked for, but the checkpoint in ${JSON.stringify(shown)} is ${actual}.`, {
+      dir: shown,
+      requested: config.variant,
+      actual,
+    });
+  }
+  return { model: loaded.model, quantization: loaded.quantization, dir: shown, notes };
+}
+
+export class MobileMultiModalLLM {
+  private readonly cache: ImageFeatureCache | null;
+  private disposed = false;
+  private calls = 0;
+  private errors = 0;
+
+  private constructor(
+    readonly model: VisionLanguageModel,
+    readonly config: ResolvedConfig,
+    readonly backend: BackendName,
+    readonly variant: ModelVariant,
+    private readonly loaded: Loaded,
+  ) {
+    const settings = PROFILE_SETTINGS[config.profile];
+    this.cache = settings.featureCache > 0 ? new ImageFeatureCache(settings.featureCache) : null;
+  }
+
+  /**
+   * Starts the backend and loads the model. Options win over MOBILE_MM_*
+   * environment variables; see config.ts for every field and default.
+   */
+  static async create(options: MobileMMOptions = {}): Promise<MobileMultiModalLLM> {
+    const config = resolveConfig(options);
+    const backend = await setupBackend(config.backend);
+    const loaded = await loadConfigured(config);
+    return new MobileMultiModalLLM(loaded.model, config, backend, variantOf(loaded.quantization), loaded);
+  }
+
+  get profile(): Profile {
+    return this.config.profile;
+  }
+
+  /** Describes the scene: "a large red circle at the top left, ...". */
+  caption(image: ImageInput, options: CallOptions = {}): Promise<CallResult> {
+    return drain(this.run('caption', image, undefined, options));
+  }
+
+  /** Reads a text line: A–Z, 0–9 and spaces. */
+  ocr(image: ImageInput, options: CallOptions = {}): Promise<CallResult> {
+    return drain(this.run('ocr', image, undefined, options));
+  }
+
+  /** Answers a question about the scene: a colour, a shape, a count, yes/no, a position or a size. */
+  vqa(image: ImageInput, question: string, options: CallOptions = {}): Promise<CallResult> {
+    return drain(this.run('vqa', image, question, options));
+  }
+
+  /** Free-form prompt with the decoding options of core's generate(). */
+  generate(image: ImageInput, prompt: string, options: GenerateCallOptions = {}): Promise<CallResult> {
+    return drain(this.run('generate', image, prompt, options));
+  }
+
+  /** generate() token by token: `for await (const t of mm.generateStream(img, 'caption')) write(t.text)`. */
+  generateStream(image: ImageInput, prompt: string, options: GenerateCallOptions = {}): AsyncGenerator<StreamToken, CallResult> {
+    return this.run('generate', image, prompt, options);
+  }
+
+  health(): Health {
+    const mem = tf.memory();
+    const weightsAlive = !this.disposed && Object.values(this.model.namedWeights()).every((v) => !v.isDisposed);
+    return {
+      ok: !this.disposed && weightsAlive && tf.findBackend(this.backend) != null,
+      backend: this.backend,
+      requestedBackend: this.config.backend,
+      variant: this.variant,
+      profile: this.profile,
+      model: {
+        name: folderName(this.loaded.dir),
+        dir: this.loaded.dir,
+        parameters: this.disposed ? 0 : this.model.parameterCount(),
+        weightBytes: this.disposed ? 0 : this.model.weightBytes().total,
+        quantization: this.loaded.quantization,
+      },
+      memory: { numTensors: mem.numTensors, numBytes: mem.numBytes },
+      featureCache: this.cache ? { size: this.cache.size, capacity: this.cache.capacity, hits: this.cache.hits, misses: this.cache.misses } : null,
+      calls: this.calls,
+      errors: this.errors,
+      notes: [...this.loaded.notes],
+      disposed: this.disposed,
+    };
+  }
+
+  /** Frees the weights and the feature cache. Idempotent; later calls throw DISPOSED. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.cache?.clear();
+    this.model.dispose();
+  }
+
+  private async *run(task: CallTask, image: ImageInput, prompt: string | undefined, options: GenerateCallOptions): AsyncGenerator<StreamToken, CallResult> {
+    const t0 = now();
+    this.calls++;
+    try {
+      if (this.disposed) throw mmError(DISPOSED, `${task}: this MobileMultiModalLLM was disposed; create a new one.`);
+      if (options === null || typeof options !== 'object') throw new MobileMMError('INVALID_ARGUMENT', `${task}: options must be an object.`, { option: 'options' });
+      const text = task === 'vqa' || task === 'generate' ? validatePrompt(prompt, this.config.maxPromptChars) : undefined;
+      if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend); // another instance switched it
+      const rgba = await decodeImage(image, { maxPixels: this.config.maxImagePixels }).catch((e: unknown) => {
+        throw isMobileMMError(e, 'IMAGE_TOO_LARGE') && e.details?.option === 'maxPixels' ? tooLarge(e, this.config.maxImagePixels) : e;
+      });
+      const settings = PROFILE_SETTINGS[this.profile];
+      const decoding = options.decoding ?? settings.decoding;
+      const pipelineOptions: AnswerOptions = {
+        ...options,
+        decoding,
+        cache: this.cache,
+        ...(decoding === 'beam' && options.beamWidth === undefined && settings.beamWidth !== undefined ? { beamWidth: settings.beamWidth } : {}),
+        ...(task === 'generate'
+          ? {
+              kind: options.kind ?? (text!.trim().toLowerCase() === 'ocr' ? 'text' : 'scene'),
+              maxNewTokens: options.maxNewTokens ?? DEFAULT_GENERATE_TOKENS,
+            }
+          : {}),
+        onToken: undefined,
+      };
+      const t1 = now();
+      // generate: the pipeline's 'vqa' path is the free-prompt one (prompt required; kind and length given above).
+      const stream = answerStream(this.model, rgba, task === 'generate' ? 'vqa' : task, text, pipelineOptions);
+      let step: IteratorResult<AnswerToken, AnswerResult>;
+      try {
+        step = await stream.next();
+        while (!step.done) {
+          const e = step.value;
+          const token: StreamToken = { token: e.token, text: e.text, index: e.index, logProb: e.logProb };
+          options.onToken?.(token);
+          yield token;
+          step = await stream.next();
+        }
+      } finally {
+        await stream.return(undefined as unknown as AnswerResult); // a consumer that left early: free the pipeline's tensors
+      }
+      const r = step.value;
+      const a = r.answers[0];
+      return {
+        text: a.text,
+        tokens: a.tokens,
+        finishReason: a.finishReason,
+        task,
+        timings: {
+          preprocessMs: t1 - t0 + r.timings.preprocessMs,
+          encodeMs: r.timings.encodeMs,
+          decodeMs: r.timings.decodeMs,
+          totalMs: now() - t0,
+        },
+        backend: this.backend,
+        variant: this.variant,
+        profile: this.profile,
+        cached: a.cached,
+        outOfVocabulary: text === undefined ? [] : outOfVocabulary(this.model.tokenizer, text),
+      };
+    } catch (e) {
+      this.errors++;
+      if (isMobileMMError(e)) throw e;
+      if (this.disposed) throw mmError(DISPOSED, `${task}: this MobileMultiModalLLM was disposed during the call.`);
+      // Not one of ours (a tfjs failure): keep the message, give it a code.
+      throw mmError(INTERNAL, `${task}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
+  }
+}
+
+/** decodeImage's IMAGE_TOO_LARGE, pointing at the facade's setting instead of decodeImage's option. */
+function tooLarge(e: MobileMMError, max: number): MobileMMError {
+  const { width, height } = e.details as { width: number; height: number };
+  return mmError(
+    'IMAGE_TOO_LARGE',
+    `the image declares ${width}×${height} = ${width * height} pixels, over maxImagePixels = ${max} (checked before decoding); raise maxImagePixels (${ENV_VARS.maxImagePixels}) to accept it.`,
+    { ...e.details, option: 'maxImagePixels', maxImagePixels: max },
+  );
+}
+
+async function drain(stream: AsyncGenerator<StreamToken, CallResult>): Promise<CallResult> {
+  let step = await stream.next();
+  while (!step.done) step = await stream.next();
+  return step.value;
+}

@@ -1,0 +1,49 @@
+/**
+ * mobile-mm: the umbrella package. Re-exports its parts under namespaces and
+ * adds the facade, MobileMultiModalLLM (caption, OCR, VQA, generate).
+ *
+ *   import { MobileMultiModalLLM } from 'mobile-mm';
+ *   const mm = await MobileMultiModalLLM.create();
+ *   console.log((await mm.caption('scene.png')).text);
+ */
+export * as core from '@mobile-mm/core';
+export * as int2 from '@mobile-mm/int2';
+export * as vision from '@mobile-mm/vision';
+export * as synth from '@mobile-mm/synth';
+
+export {
+  MobileMultiModalLLM,
+  type CallOptions,
+  type CallResult,
+  type CallTask,
+  type CallTimings,
+  type GenerateCallOptions,
+  type Health,
+  type ModelVariant,
+  type StreamToken,
+} from './facade.js';
+export {
+  resolveConfig,
+  processEnv,
+  BACKEND_OPTIONS,
+  VARIANTS,
+  PROFILES,
+  PROFILE_SETTINGS,
+  ENV_VARS,
+  DEFAULT_MAX_PROMPT_CHARS,
+  MAX_IMAGE_PIXELS_LIMIT,
+  MAX_PROMPT_CHARS_LIMIT,
+  type BackendOption,
+  type ConfigField,
+  type ConfigSource,
+  type MobileMMOptions,
+  type Profile,
+  type ProfileSettings,
+  type ResolvedConfig,
+  type Variant,
+} from './config.js';
+export { validatePrompt, outOfVocabulary } from './prompt.js';
+export { bundledModelUrl, modelExists } from './model-dir.js';
+export { PROMPT_EMPTY, PROMPT_TOO_LONG, PROMPT_INVALID, MODEL_NOT_FOUND, MODEL_VARIANT_MISMATCH, DISPOSED, INTERNAL } from './errors.js';
+export { MobileMMError, isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
+export type { ImageInput, ImageKind, Decoding } from '@mobile-mm/vision';
