@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- kernels|train [--quick] [--backends cpu,wasm]
+ * npm run bench -- kernels|model|train|all [--quick] [--backends cpu,wasm]
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
  * A benchmark, not a test: nothing here asserts a time.
@@ -13,9 +13,10 @@ import { registerInt2Kernels } from '@mobile-mm/int2';
 import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from './kernels.js';
 import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
+import { modelTables, runModelSuite } from './model.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
-const SUITES = ['kernels', 'train'] as const;
+const SUITES = ['kernels', 'model', 'train'] as const;
 
 function usage(msg?: string): never {
   if (msg) console.error(`error: ${msg}`);
@@ -69,6 +70,29 @@ async function kernels(o: ReturnType<typeof parse>): Promise<void> {
   console.log(md);
 }
 
+async function model(o: ReturnType<typeof parse>): Promise<void> {
+  const machine = nodeMachine();
+  const r = await runModelSuite({
+    backends: o.quick ? ['wasm'] : (o.backends as ('cpu' | 'wasm')[]),
+    variants: ['fp32', 'int2'],
+    calls: o.quick ? 3 : 40,
+    warmup: o.quick ? 1 : 3,
+    onLine: (l) => console.error(`  ${l}`),
+  });
+  const name = o.quick ? 'model-node.quick' : 'model-node';
+  await mkdir(o.out, { recursive: true });
+  await writeFile(path.join(o.out, `${name}.json`), JSON.stringify({ machine, quick: o.quick, ...r }, null, 2));
+  const md =
+    `# Model: MobileMultiModalLLM per backend, variant and task (Node)\n\n${machineLine(machine)}\n\n` +
+    'Held-out SynthScenes images, a different one per call; greedy decoding (profile balanced) unless stated; ' +
+    'median, interquartile range and p95 per call after warm-up; calls/s = 1000 / mean. "vs fp32" = fp32 median on the same backend ' +
+    'in this run / this median (>1 is faster). "right" = share of the timed answers that match the ground truth (a sanity check of the timed ' +
+    'outputs; accuracy at n = 1,000 is in the model cards). Load = create(): backend start + reading and uploading the weights.\n\n' +
+    `${modelTables(r)}\n`;
+  await writeFile(path.join(o.out, `${name}.md`), md);
+  console.log(md);
+}
+
 const argv = process.argv.slice(2);
 if (argv[0] === 'train') {
   // The training-step suite has its own options (shapes|step|all, --quick, --steps N).
@@ -77,6 +101,7 @@ if (argv[0] === 'train') {
 } else {
   const opts = parse(argv);
   if (opts.suite === 'kernels' || opts.suite === 'all') await kernels(opts);
+  if (opts.suite === 'model' || opts.suite === 'all') await model(opts);
   if (opts.suite === 'all') {
     process.argv.splice(2, process.argv.length - 2, ...(opts.quick ? ['--quick'] : []));
     await import('./train-step/main.js');
