@@ -9,6 +9,8 @@ const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mob
 // Tests run against sources: @mobile-mm/<pkg> resolves to packages/<pkg>/src.
 const alias = [
   { find: '@mobile-mm/core/test-utils', replacement: path.join(root, 'packages/core/src/test-utils/index.ts') },
+  { find: '@mobile-mm/telemetry/test-utils', replacement: path.join(root, 'packages/telemetry/src/test-utils/index.ts') },
+  { find: '@mobile-mm/telemetry/prometheus', replacement: path.join(root, 'packages/telemetry/src/prometheus.ts') },
   ...pkgs.map((p) => ({
     find: new RegExp(`^@mobile-mm/${p}$`),
     replacement: path.join(root, `packages/${p}/src/index.ts`),
