@@ -37,7 +37,8 @@ export function shardGradients(model: VisionLanguageModel, params: Array<[string
     const { value, grads } = tf.variableGrads(() => model.loss(batch, true), vars);
     const loss = value.dataSync()[0];
     value.dispose();
-    return { loss, grads: params.map(([, v]) => grads[v.name]) };
+    // A weight the shard does not reach (e.g. the scene positions in a text-only shard) gets zeros.
+    return { loss, grads: params.map(([, v]) => grads[v.name] ?? tf.zerosLike(v)) };
   } finally {
     disposeBatch(batch);
   }
