@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { describeBackends, expectClose, expectNoLeak, randn } from '@mobile-mm/core/test-utils';
 import { getLinearKernelHook, isMobileMMError, setLinearKernelHook } from '@mobile-mm/core';
-import { dequantizeReference, quantizeMinMse, quantizeReference, registerInt2Kernels, type Bits } from '@mobile-mm/int2';
+import { backendLayout, codesPerElement, dequantizeReference, quantizeMinMse, quantizeReference, registerInt2Kernels, type Bits } from '@mobile-mm/int2';
 import { VisionLanguageModel } from './model.js';
 import { MOBILE_MM_PRESETS } from './config.js';
 import { SceneTokenizer } from './scene-tokenizer.js';
@@ -90,8 +90,10 @@ describeBackends('model quantization', () => {
       // Each packed kernel: 3 tensors (codes, scales, mins) in, 1 float variable out.
       expect(tf.memory().numTensors).toBe(before + 2 * q.kernels.length);
       for (const n of q.kernels) expect(packed.namedWeights()[n]).toBeUndefined();
-      // In memory: b bits per code + two float32 per group of 64 → float32 / (32 / (b + 1)).
-      expect(packed.weightBytes().packed).toBeLessThanOrEqual(Math.ceil(floatKernelBytes * ((bits + 1) / 32) * 1.05));
+      // In memory: 32/c bits per code (c codes per int32 element of the backend's layout) + two
+      // float32 per group of 64 (1 bit per weight); 10 % slack for K padded to the group size.
+      const bitsPerWeight = 32 / codesPerElement(bits, backendLayout()) + 1;
+      expect(packed.weightBytes().packed).toBeLessThanOrEqual(Math.ceil(floatKernelBytes * (bitsPerWeight / 32) * 1.1));
       await expectNoLeak(async () => {
         const a = logits(packed, 3);
         const b = logits(ref, 3);
