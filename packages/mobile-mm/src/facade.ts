@@ -34,6 +34,8 @@ import { ENV_VARS, PROFILE_SETTINGS, resolveConfig, type BackendOption, type Mob
 import { DISPOSED, INTERNAL, MODEL_NOT_FOUND, MODEL_VARIANT_MISMATCH, mmError } from './errors.js';
 import { bundledModelUrl, displayLocation, modelExists } from './model-dir.js';
 import { outOfVocabulary, validatePrompt } from './prompt.js';
+import type { ModelTelemetry } from '@mobile-mm/telemetry';
+import { instrumentCall, takeTelemetryOption, type TelemetryCreateOptions } from './instrument.js';
 
 /** 'fp32', or 'int<bits>' for a packed checkpoint (the bundled one is int2). */
 export type ModelVariant = 'fp32' | `int${number}`;
@@ -201,6 +203,8 @@ export class MobileMultiModalLLM {
     readonly backend: BackendName,
     readonly variant: ModelVariant,
     private readonly loaded: Loaded,
+    /** Where this instance's metrics and spans go (instrument.ts); null with `telemetry: false`. */
+    readonly telemetry: ModelTelemetry | null,
   ) {
     const settings = PROFILE_SETTINGS[config.profile];
     this.cache = settings.featureCache > 0 ? new ImageFeatureCache(settings.featureCache) : null;
@@ -210,11 +214,12 @@ export class MobileMultiModalLLM {
    * Starts the backend and loads the model. Options win over MOBILE_MM_*
    * environment variables; see config.ts for every field and default.
    */
-  static async create(options: MobileMMOptions = {}): Promise<MobileMultiModalLLM> {
-    const config = resolveConfig(options);
+  static async create(options: MobileMMOptions & TelemetryCreateOptions = {}): Promise<MobileMultiModalLLM> {
+    const [telemetry, configOptions] = takeTelemetryOption(options);
+    const config = resolveConfig(configOptions);
     const backend = await setupBackend(config.backend);
     const loaded = await loadConfigured(config);
-    return new MobileMultiModalLLM(loaded.model, config, backend, variantOf(loaded.quantization), loaded);
+    return new MobileMultiModalLLM(loaded.model, config, backend, variantOf(loaded.quantization), loaded, telemetry);
   }
 
   get profile(): Profile {
@@ -279,7 +284,16 @@ export class MobileMultiModalLLM {
     this.model.dispose();
   }
 
-  private async *run(task: CallTask, image: ImageInput, prompt: string | undefined, options: GenerateCallOptions): AsyncGenerator<StreamToken, CallResult> {
+  /** runCall() with its span and metrics (instrument.ts). */
+  private run(task: CallTask, image: ImageInput, prompt: string | undefined, options: GenerateCallOptions): AsyncGenerator<StreamToken, CallResult> {
+    const inner = this.runCall(task, image, prompt, options);
+    if (this.telemetry === null) return inner;
+    const decoding = (options as GenerateCallOptions | null)?.decoding ?? PROFILE_SETTINGS[this.profile].decoding;
+    const c = { task, model: this.model, modelName: folderName(this.loaded.dir), backend: this.backend, variant: this.variant, profile: this.profile };
+    return instrumentCall(this.telemetry, { ...c, decoding, image, prompt, options }, inner);
+  }
+
+  private async *runCall(task: CallTask, image: ImageInput, prompt: string | undefined, options: GenerateCallOptions): AsyncGenerator<StreamToken, CallResult> {
     const t0 = now();
     this.calls++;
     try {

@@ -10,6 +10,7 @@ export * as core from '@mobile-mm/core';
 export * as int2 from '@mobile-mm/int2';
 export * as vision from '@mobile-mm/vision';
 export * as synth from '@mobile-mm/synth';
+export * as telemetry from '@mobile-mm/telemetry';
 
 export {
   MobileMultiModalLLM,
@@ -22,6 +23,7 @@ export {
   type ModelVariant,
   type StreamToken,
 } from './facade.js';
+export type { TelemetryCreateOptions } from './instrument.js';
 export {
   resolveConfig,
   processEnv,

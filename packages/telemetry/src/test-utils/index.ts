@@ -8,6 +8,8 @@ import { ModelTelemetry, type TelemetryOptions } from '../telemetry.js';
 
 export interface Harness {
   telemetry: ModelTelemetry;
+  /** The SDK providers behind it (to register globally, say). */
+  providers: { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider };
   spans(): ReadableSpan[];
   /** Cumulative metrics so far, by name. */
   metrics(): Promise<Map<string, MetricData>>;
@@ -32,6 +34,7 @@ export function createHarness(options: Omit<TelemetryOptions, 'meterProvider' | 
   };
   return {
     telemetry,
+    providers: { meterProvider, tracerProvider },
     spans: () => spanExporter.getFinishedSpans(),
     metrics,
     async exportedText() {
