@@ -16,6 +16,8 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { ModelTelemetry, observeMemory } from '@mobile-mm/telemetry';
+import type { PrometheusMetrics } from '@mobile-mm/telemetry/prometheus';
 import { BACKEND_OPTIONS, ENV_VARS, PROFILES, VARIANTS, type MobileMMOptions } from './config.js';
 import { runDemo } from './demo.js';
 import { MobileMultiModalLLM, type CallResult } from './facade.js';
@@ -41,6 +43,7 @@ Options:
   --max-image-pixels N               largest width·height accepted (${ENV_VARS.maxImagePixels}; default 4194304)
   --max-prompt-chars N               longest question (${ENV_VARS.maxPromptChars}; default 256)
   --json                             print one JSON object on stdout
+  --metrics                          then print the calls' OpenTelemetry metrics as Prometheus text (stdout; stderr with --json)
   -h, --help                         this text
   --version                          the package version
 
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
         'max-image-pixels': { type: 'string' },
         'max-prompt-chars': { type: 'string' },
         json: { type: 'boolean' },
+        metrics: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -140,17 +144,23 @@ async function main(argv: string[]): Promise<number> {
     if (maxPromptChars !== undefined) options.maxPromptChars = maxPromptChars;
 
     tf.env().set('PROD', true); // silences tfjs's "install tfjs-node" banner on stderr
-    const mm = await MobileMultiModalLLM.create(options);
+    const metrics = values.metrics ? await prometheusTelemetry() : null;
+    const mm = await MobileMultiModalLLM.create(metrics ? { ...options, telemetry: metrics.telemetry } : options);
+    const printMetrics = async (): Promise<void> => {
+      if (metrics) (json ? process.stderr : process.stdout).write(await metrics.prometheus.text());
+    };
     try {
       if (!json) for (const note of mm.health().notes) if (command !== 'demo') process.stderr.write(`note: ${note}\n`);
       if (command === 'demo') {
         const report = await runDemo(mm, json ? undefined : (line) => process.stdout.write(`${line}\n`));
         if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        await printMetrics();
         return EXIT.ok;
       }
       const [image, question] = rest;
       const r = command === 'caption' ? await mm.caption(image) : command === 'ocr' ? await mm.ocr(image) : await mm.vqa(image, question);
       printResult(r, { image, ...(question !== undefined ? { question } : {}), notes: mm.health().notes }, json);
+      await printMetrics();
       return EXIT.ok;
     } finally {
       mm.dispose();
@@ -163,6 +173,15 @@ async function main(argv: string[]): Promise<number> {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...(e instanceof MobileMMError && e.details ? { details: safeDetails(e.details) } : {}) } })}\n`);
     return code === 'USAGE' ? EXIT.usage : exitCodeOf(e);
   }
+}
+
+/** --metrics: telemetry into a Prometheus text view (loaded only when asked for), memory gauges included. */
+async function prometheusTelemetry(): Promise<{ telemetry: ModelTelemetry; prometheus: PrometheusMetrics }> {
+  const { PrometheusMetrics } = await import('@mobile-mm/telemetry/prometheus');
+  const prometheus = new PrometheusMetrics();
+  const telemetry = new ModelTelemetry({ meterProvider: prometheus.meterProvider });
+  observeMemory(telemetry);
+  return { telemetry, prometheus };
 }
 
 /** Details without values JSON cannot hold (errors, tensors). */
