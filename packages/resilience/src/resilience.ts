@@ -131,12 +131,13 @@ export class Resilience<C> {
     };
     try {
       if (deadlineMs === undefined) return await body(caller);
-      let cutBy: AbortSignal | undefined;
-      const result = await createDeadline(deadlineMs).execute((ctx) => {
-        cutBy = ctx.signal;
-        return body(ctx.signal);
+      let cut = false;
+      const result = await createDeadline(deadlineMs).execute(async (ctx) => {
+        const value = await body(ctx.signal);
+        cut = ctx.signal.aborted && !caller?.aborted; // read before cockatiel aborts the signal on return
+        return value;
       }, caller);
-      if (cutBy?.aborted && !caller?.aborted && (options.partial ?? (() => true))(result)) {
+      if (cut && (options.partial ?? (() => true))(result)) {
         throw new MobileMMError(DEADLINE_EXCEEDED, `the request passed its ${deadlineMs} ms deadline; generation stopped and its tensors were freed.`, { deadlineMs, partial: result });
       }
       return result;
