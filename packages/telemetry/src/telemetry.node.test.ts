@@ -159,7 +159,13 @@ describe('metrics contract', () => {
   it('counts backend switches', async () => {
     h = createHarness();
     h.telemetry.recordBackendSwitch('webgl', 'wasm', 'context_lost');
-    h.telemetry.recordBackendSwitch('webgl', 'wasm', 'context_lost');
+    // and from events, as ResilientMobileMM announces them
+    const events = new EventTarget();
+    const stop = h.telemetry.recordBackendSwitches(events);
+    const announce = (detail: object): boolean => events.dispatchEvent(Object.assign(new Event('backendswitch'), { detail }));
+    announce({ from: 'webgl', to: 'wasm', reason: 'context_lost', code: 'WEBGL_CONTEXT_LOST', at: 0 });
+    stop();
+    announce({ from: 'webgl', to: 'wasm', reason: 'context_lost' }); // not counted
     const m = await h.metrics();
     const p = pointsOf(m.get(sc.METRIC_BACKEND_SWITCHES));
     expect(m.get(sc.METRIC_BACKEND_SWITCHES)?.descriptor.unit).toBe('{switch}');

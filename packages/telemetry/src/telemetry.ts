@@ -162,6 +162,20 @@ export class ModelTelemetry {
     this.instruments.backendSwitches.add(1, { [sc.ATTR_BACKEND_FROM]: from, [sc.ATTR_BACKEND_TO]: to, [sc.ATTR_SWITCH_REASON]: reason });
   }
 
+  /**
+   * Counts the switches `target` announces as `type` events whose `detail`
+   * is `{ from, to, reason }` (e.g. ResilientMobileMM's `events`, or
+   * @mobile-mm/resilience's fallback). Returns the function that stops it.
+   */
+  recordBackendSwitches(target: EventTarget, type = 'backendswitch'): () => void {
+    const listener = (e: Event): void => {
+      const d = (e as Event & { detail?: { from?: unknown; to?: unknown; reason?: unknown } }).detail;
+      if (d && typeof d.from === 'string' && typeof d.to === 'string') this.recordBackendSwitch(d.from, d.to, typeof d.reason === 'string' ? d.reason : 'unknown');
+    };
+    target.addEventListener(type, listener);
+    return () => target.removeEventListener(type, listener);
+  }
+
   /** Marks memory gauges as registered; memory.ts does the work. Returns false when they already were. */
   claimMemoryGauges(): boolean {
     if (this.memoryObserved) return false;
