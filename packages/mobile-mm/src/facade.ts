@@ -86,6 +86,8 @@ export interface CallOptions {
   onToken?: (token: StreamToken) => void;
   /** Aborts between tokens; the result keeps the tokens so far (finishReason 'abort'). */
   signal?: AbortSignal;
+  /** Default: the profile's (greedy, or beam for 'accuracy'). ResilientMobileMM passes 'greedy' under load. */
+  decoding?: Decoding;
 }
 
 export interface GenerateCallOptions extends CallOptions {
@@ -93,8 +95,6 @@ export interface GenerateCallOptions extends CallOptions {
   kind?: ImageKind;
   /** Default 40; the decoder holds 48 tokens, prompt included. */
   maxNewTokens?: number;
-  /** Default: the profile's (greedy, or beam for 'accuracy'). */
-  decoding?: Decoding;
   beamWidth?: number;
   lengthPenalty?: number;
   temperature?: number;

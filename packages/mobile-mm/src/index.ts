@@ -11,6 +11,7 @@ export * as int2 from '@mobile-mm/int2';
 export * as vision from '@mobile-mm/vision';
 export * as synth from '@mobile-mm/synth';
 export * as telemetry from '@mobile-mm/telemetry';
+export * as resilience from '@mobile-mm/resilience';
 
 export {
   MobileMultiModalLLM,
@@ -24,6 +25,15 @@ export {
   type StreamToken,
 } from './facade.js';
 export type { TelemetryCreateOptions } from './instrument.js';
+export {
+  ResilientMobileMM,
+  type ResilientMobileMMOptions,
+  type ResilientCallOptions,
+  type ResilientGenerateOptions,
+  type ResilientResult,
+  type ResilientHealth,
+  type BackendSwitch,
+} from './resilient.js';
 export {
   resolveConfig,
   processEnv,

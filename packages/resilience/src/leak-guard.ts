@@ -14,6 +14,9 @@
  * read at both ends of the window (when it gives no byte count, the window's
  * byte check is skipped and only tensors are compared).
  *
+ * The window is shared by every guard in the process (tf.memory() is
+ * process-wide): two clients' requests that overlap are one window.
+ *
  * A leak is reported through `onLeak` and counted in `leaks`; in 'throw'
  * mode the request that closes the window also fails with TENSOR_LEAK (for
  * tests and development: the result is lost, the leak is found).
@@ -40,12 +43,24 @@ export interface LeakGuardOptions {
   retained?: () => { tensors: number; bytes?: number };
 }
 
+/**
+ * The open window. tf.memory() is one per process, so every guard shares
+ * it: a window opens when any guarded request starts on an idle process and
+ * closes when the last guarded request of any guard ends; each guard that
+ * took part gets the report.
+ */
+interface Window {
+  inFlight: number;
+  requests: number;
+  before: { numTensors: number; numBytes: number };
+  held: { tensors: number; bytes: number };
+  /** Each participating guard, with what its owners retained when it joined. */
+  participants: Map<LeakGuard, { tensors: number; bytes: number | undefined }>;
+}
+
+const shared: Window = { inFlight: 0, requests: 0, before: { numTensors: 0, numBytes: 0 }, held: { tensors: 0, bytes: 0 }, participants: new Map() };
+
 export class LeakGuard {
-  private inFlight = 0;
-  private requests = 0;
-  private before = { numTensors: 0, numBytes: 0 };
-  private held = { tensors: 0, bytes: 0 };
-  private retainedBefore = { tensors: 0, bytes: 0 as number | undefined };
   /** Windows that ended with more tensors or bytes than they started with. */
   leaks = 0;
   lastReport: LeakReport | null = null;
@@ -58,27 +73,30 @@ export class LeakGuard {
 
   /** Declares tensors created in this window that are meant to outlive it. */
   hold(tensors: number, bytes: number): void {
-    this.held.tensors += tensors;
-    this.held.bytes += bytes;
+    shared.held.tensors += tensors;
+    shared.held.bytes += bytes;
   }
 
   /** Runs `fn` inside the guard. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.mode === 'off') return fn();
-    if (this.inFlight++ === 0) {
+    if (shared.inFlight++ === 0) {
       const m = tf.memory();
-      this.before = { numTensors: m.numTensors, numBytes: m.numBytes };
-      this.held = { tensors: 0, bytes: 0 };
-      this.requests = 0;
-      const r = this.options.retained?.() ?? { tensors: 0, bytes: 0 };
-      this.retainedBefore = { tensors: r.tensors, bytes: r.bytes };
+      shared.before = { numTensors: m.numTensors, numBytes: m.numBytes };
+      shared.held = { tensors: 0, bytes: 0 };
+      shared.requests = 0;
+      shared.participants = new Map();
     }
-    this.requests++;
+    if (!shared.participants.has(this)) {
+      const r = this.options.retained?.() ?? { tensors: 0, bytes: 0 };
+      shared.participants.set(this, { tensors: r.tensors, bytes: r.bytes });
+    }
+    shared.requests++;
     let report: LeakReport | null = null;
     try {
       return await fn();
     } finally {
-      if (--this.inFlight === 0) report = this.check();
+      if (--shared.inFlight === 0) report = close();
       // A throw in finally replaces the request's own outcome: only in 'throw' mode, only on a leak.
       if (report && this.mode === 'throw') {
         throw new MobileMMError(TENSOR_LEAK, `requests left ${report.tensors} tensors (${report.bytes} bytes) behind over ${report.requests} request(s).`, { ...report });
@@ -86,25 +104,34 @@ export class LeakGuard {
     }
   }
 
-  private check(): LeakReport | null {
-    const m = tf.memory();
-    const r = this.options.retained?.() ?? { tensors: 0, bytes: 0 };
-    const tensors = m.numTensors - this.before.numTensors - this.held.tensors - (r.tensors - this.retainedBefore.tensors);
-    const bytesKnown = r.bytes !== undefined && this.retainedBefore.bytes !== undefined;
-    const bytes = bytesKnown ? m.numBytes - this.before.numBytes - this.held.bytes - (r.bytes! - this.retainedBefore.bytes!) : 0;
-    if (tensors <= 0 && bytes <= 0) return null;
-    const report: LeakReport = {
-      tensors,
-      bytes,
-      requests: this.requests,
-      before: this.before,
-      after: { numTensors: m.numTensors, numBytes: m.numBytes },
-    };
+  /** @internal */
+  retainedNow(): { tensors: number; bytes?: number } {
+    return this.options.retained?.() ?? { tensors: 0, bytes: 0 };
+  }
+
+  /** @internal */
+  reportLeak(report: LeakReport): void {
     this.leaks++;
     this.lastReport = report;
     this.options.onLeak?.(report);
-    return report;
   }
+}
+
+function close(): LeakReport | null {
+  const m = tf.memory();
+  let retainedTensors = 0;
+  let retainedBytes: number | undefined = 0;
+  for (const [guard, before] of shared.participants) {
+    const now = guard.retainedNow();
+    retainedTensors += now.tensors - before.tensors;
+    retainedBytes = retainedBytes === undefined || now.bytes === undefined || before.bytes === undefined ? undefined : retainedBytes + now.bytes - before.bytes;
+  }
+  const tensors = m.numTensors - shared.before.numTensors - shared.held.tensors - retainedTensors;
+  const bytes = retainedBytes === undefined ? 0 : m.numBytes - shared.before.numBytes - shared.held.bytes - retainedBytes;
+  if (tensors <= 0 && bytes <= 0) return null;
+  const report: LeakReport = { tensors, bytes, requests: shared.requests, before: shared.before, after: { numTensors: m.numTensors, numBytes: m.numBytes } };
+  for (const guard of shared.participants.keys()) guard.reportLeak(report);
+  return report;
 }
 
 /** Tensors and bytes `fn` leaves allocated (for `hold`): a model load, a cache fill. */
