@@ -9,6 +9,10 @@
  *   mm.events.addEventListener('backendswitch', (e) => console.log((e as BackendSwitchEvent).detail));
  *   const { text, backend } = await mm.caption(png, { clientId: 'user-42' });
  *
+ * Telemetry: each backend's instance records its calls as the plain facade
+ * does (the `telemetry` option is passed to each), and backend switches are
+ * counted through ModelTelemetry.recordBackendSwitches.
+ *
  * Streaming: onToken sees the tokens of every attempt; an attempt that fails
  * over starts again at index 0 on the next backend. generateStream() is not
  * offered here (a stream cannot be taken back once yielded).
@@ -19,8 +23,9 @@ import { MobileMMError } from '@mobile-mm/core';
 import type { ImageInput } from '@mobile-mm/vision';
 import { resolveConfig, type MobileMMOptions, type Profile } from './config.js';
 import { MobileMultiModalLLM, type CallOptions, type CallResult, type GenerateCallOptions, type Health } from './facade.js';
+import { takeTelemetryOption, type TelemetryCreateOptions } from './instrument.js';
 
-export interface ResilientMobileMMOptions extends MobileMMOptions {
+export interface ResilientMobileMMOptions extends MobileMMOptions, TelemetryCreateOptions {
   /** The policies; see @mobile-mm/resilience ResilienceOptions. A `backend` other than 'auto' goes first in the fallback order. */
   resilience?: ResilienceOptions;
 }
@@ -60,7 +65,8 @@ export class ResilientMobileMM {
   /** Validates the options, then loads the model on the first backend that starts (the others load when first needed). */
   static async create(options: ResilientMobileMMOptions = {}): Promise<ResilientMobileMM> {
     const { resilience: policy = {}, ...mmOptions } = options ?? {};
-    const config = resolveConfig(mmOptions); // INVALID_CONFIG before anything starts
+    const [telemetry, configOptions] = takeTelemetryOption(mmOptions);
+    const config = resolveConfig(configOptions); // INVALID_CONFIG before anything starts
     const first = config.backend === 'auto' ? [] : [config.backend];
     const order = policy.backends ?? [...first, ...DEFAULT_BACKEND_ORDER.filter((b) => !first.includes(b))];
     let self: ResilientMobileMM | null = null;
@@ -89,6 +95,7 @@ export class ResilientMobileMM {
       },
     );
     self = new ResilientMobileMM(r, config.profile);
+    telemetry?.recordBackendSwitches(r.events); // mobile_mm.backend.switches{from, to, reason}
     await r.fallback.warmUp();
     return self;
   }

@@ -48,4 +48,4 @@ export {
 } from './fallback.js';
 export { faultInjector, type FaultInjector, type FaultInjectorOptions } from './fault-injector.js';
 export { degradedDecoding, type DegradableProfile, type DegradeOptions } from './degrade.js';
-export { Resilience, type ResilienceOptions, type RequestOptions, type AttemptContext, type ExecuteOptions } from './resilience.js';
+export { Resilience, validateResilienceOptions, type ResilienceOptions, type RequestOptions, type AttemptContext, type ExecuteOptions } from './resilience.js';

@@ -156,3 +156,19 @@ it('the leak guard reports a request that leaves tensors behind', async () => {
   tf.dispose(kept);
   await r.dispose();
 });
+
+it('rejects unknown or bad options with INVALID_CONFIG naming the field', () => {
+  const bad = (o: object): unknown => {
+    try {
+      make(o as never);
+    } catch (e) {
+      return e;
+    }
+    return null;
+  };
+  expect(bad({ deadline: 5 })).toMatchObject({ code: 'INVALID_CONFIG', details: { field: 'resilience.deadline' } });
+  expect(bad({ deadlineMs: -1 })).toMatchObject({ code: 'INVALID_CONFIG', details: { field: 'resilience.deadlineMs' } });
+  expect(bad({ degradeAtLoad: 0 })).toMatchObject({ code: 'INVALID_CONFIG', details: { field: 'resilience.degradeAtLoad' } });
+  expect(bad({ bulkhead: { concurrency: 0 } })).toMatchObject({ code: 'INVALID_CONFIG', details: { field: 'bulkhead.concurrency' } });
+  expect(bad({ backends: ['tpu'] })).toMatchObject({ code: 'INVALID_CONFIG', details: { field: 'backends' } });
+});

@@ -15,7 +15,7 @@
  * is in `details.partial`); the caller's own abort returns what the call
  * returns (the facade: the tokens so far, finishReason 'abort').
  */
-import { MobileMMError, type BackendName } from '@mobile-mm/core';
+import { MobileMMError, checkConfig, type BackendName } from '@mobile-mm/core';
 import type { BulkheadPolicy, RetryPolicy } from 'cockatiel';
 import { ABORTED, DEADLINE_EXCEEDED, toTypedError } from './errors.js';
 import { BackendFallback, type BackendSwitch, type Interceptor } from './fallback.js';
@@ -71,6 +71,35 @@ export interface ExecuteOptions<T> extends RequestOptions {
   partial?: (result: T) => boolean;
 }
 
+const OPTION_KEYS: readonly (keyof ResilienceOptions)[] = [
+  'backends',
+  'retry',
+  'breaker',
+  'bulkhead',
+  'deadlineMs',
+  'rateLimit',
+  'leakGuard',
+  'degradeAtLoad',
+  'probe',
+  'onBackendSwitch',
+  'interceptor',
+];
+
+/** Checks the option names and the scalar fields; the policies check their own (INVALID_CONFIG naming the field). */
+export function validateResilienceOptions(options: ResilienceOptions): void {
+  checkConfig(options !== null && typeof options === 'object', 'resilience', 'must be an object.');
+  for (const key of Object.keys(options)) {
+    checkConfig(OPTION_KEYS.includes(key as keyof ResilienceOptions), `resilience.${key}`, `unknown option; accepted: ${OPTION_KEYS.join(', ')}.`);
+  }
+  const d = options.deadlineMs;
+  checkConfig(d === undefined || (typeof d === 'number' && Number.isFinite(d) && d > 0), 'resilience.deadlineMs', `must be a number > 0, got ${String(d)}.`);
+  const l = options.degradeAtLoad;
+  checkConfig(l === undefined || l === false || (Number.isInteger(l) && (l as number) >= 1), 'resilience.degradeAtLoad', `must be an integer ≥ 1 or false, got ${String(l)}.`);
+  for (const f of ['onBackendSwitch', 'interceptor'] as const) {
+    checkConfig(options[f] === undefined || typeof options[f] === 'function', `resilience.${f}`, 'must be a function.');
+  }
+}
+
 export class Resilience<C> {
   readonly fallback: BackendFallback<C>;
   readonly leakGuard: LeakGuard;
@@ -85,6 +114,7 @@ export class Resilience<C> {
     readonly options: ResilienceOptions,
     client: { create: (backend: BackendName) => Promise<C>; dispose: (client: C, backend: BackendName) => void },
   ) {
+    validateResilienceOptions(options);
     this.leakGuard = new LeakGuard(options.leakGuard);
     this.fallback = new BackendFallback<C>({
       order: options.backends,
@@ -100,7 +130,6 @@ export class Resilience<C> {
     this.retry = options.retry === false ? null : createRetry(options.retry);
     this.limiter = options.rateLimit ? new TokenBucketLimiter(options.rateLimit) : null;
     this.degradeAt = options.degradeAtLoad ?? options.bulkhead?.concurrency ?? 8;
-    if (options.deadlineMs !== undefined) createDeadline(options.deadlineMs); // validates
   }
 
   /** Requests running plus queued. */
