@@ -139,3 +139,13 @@ it('probeAll runs the health probe (a real matMul checked against a loop) on eve
   ]);
   await f.dispose();
 });
+
+it('the probe reports a backend that cannot run as unhealthy, with the reason (webgl in Node)', async () => {
+  const { probeBackend } = await import('./probe.js');
+  const r = await probeBackend('webgl', { timeoutMs: 2000 });
+  expect(r.ok).toBe(false);
+  expect(r.reason).not.toBe('');
+  expect(tf.getBackend()).not.toBe('webgl');
+  const ok = await probeBackend('cpu');
+  expect(ok).toMatchObject({ backend: 'cpu', ok: true, reason: '' });
+});
