@@ -1,23 +1,32 @@
 /**
- * Browser side of `npm run bench:browser`: runs the kernel suite on each
- * backend named in the page's query (?backends=cpu,wasm,webgl&quick=1) and
- * leaves the results on window.__benchResult for the Playwright driver.
+ * Browser side of `npm run bench:browser`: runs one suite on each backend
+ * named in the page's query (?suite=kernels|model&backends=cpu,wasm,webgl&quick=1)
+ * and leaves the results on window.__benchResult for the Playwright driver.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, type BackendName } from '@mobile-mm/core';
 import { registerInt2Kernels } from '@mobile-mm/int2';
+import { createRenderer } from '@mobile-mm/synth';
 import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from '../src/kernels.js';
+import { runModelSuite, type ModelBackend, type ModelCase, type ModelLoad } from '../src/model.js';
 
 declare global {
   interface Window {
-    __benchResult?: { cases: KernelCase[]; userAgent: string; webgl: string | null } | { error: string };
+    __benchResult?:
+      | { cases: KernelCase[]; userAgent: string; webgl: string | null }
+      | { loads: ModelLoad[]; cases: ModelCase[]; userAgent: string; webgl: string | null }
+      | { error: string };
     __benchLog?: string[];
   }
 }
 
+/** Set by browser.ts (Vite define): the OCR font, served from the repository's node_modules. */
+declare const __BENCH_FONT_URL__: string;
+
 const log = (s: string) => {
   (window.__benchLog ??= []).push(s);
   document.getElementById('log')!.textContent += `${s}\n`;
+  console.log(s);
 };
 
 function webglRenderer(): string | null {
@@ -27,10 +36,7 @@ function webglRenderer(): string | null {
   return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
 }
 
-async function run(): Promise<void> {
-  const q = new URLSearchParams(location.search);
-  const backends = (q.get('backends') ?? 'cpu,wasm,webgl').split(',') as BackendName[];
-  const quick = q.get('quick') === '1';
+async function kernels(backends: BackendName[], quick: boolean): Promise<KernelCase[]> {
   const cases: KernelCase[] = [];
   for (const b of backends) {
     await setupBackend(b);
@@ -46,7 +52,31 @@ async function run(): Promise<void> {
       })),
     );
   }
-  window.__benchResult = { cases, userAgent: navigator.userAgent, webgl: webglRenderer() };
+  return cases;
+}
+
+async function run(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const suite = q.get('suite') ?? 'kernels';
+  const backends = (q.get('backends') ?? 'cpu,wasm,webgl').split(',') as BackendName[];
+  const quick = q.get('quick') === '1';
+  const env = { userAgent: navigator.userAgent, webgl: webglRenderer() };
+  if (suite === 'kernels') {
+    window.__benchResult = { cases: await kernels(backends, quick), ...env };
+  } else if (suite === 'model') {
+    // Fewer calls than in Node: webgl is SwiftShader (a software GPU) here, ≈0.3 s per VQA call.
+    const r = await runModelSuite({
+      backends: backends as ModelBackend[],
+      variants: ['fp32', 'int2'],
+      calls: quick ? 2 : Number(q.get('calls') ?? 16),
+      warmup: quick ? 1 : 2,
+      renderer: await createRenderer({ font: __BENCH_FONT_URL__ }),
+      onLine: (l) => log(`  ${l}`),
+    });
+    window.__benchResult = { ...r, ...env };
+  } else {
+    throw new Error(`unknown suite "${suite}"; accepted: kernels, model`);
+  }
 }
 
 run().catch((e: unknown) => {

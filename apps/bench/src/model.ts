@@ -1,5 +1,5 @@
 /**
- * Model benchmark (Node): the MobileMultiModalLLM facade per backend ×
+ * Model benchmark (Node, and a browser page through browser/main.ts): the MobileMultiModalLLM facade per backend ×
  * variant × task, on held-out SynthScenes images (a different image every
  * call), greedy decoding ('balanced' profile) unless stated.
  *
@@ -17,10 +17,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileMultiModalLLM, type CallResult } from 'mobile-mm';
-import { createRenderer, exactMatchRate, makeTaskSample, vqaAccuracy, type Task, type TaskSample } from '@mobile-mm/synth';
+import { createRenderer, exactMatchRate, makeTaskSample, vqaAccuracy, type Renderer, type Task, type TaskSample } from '@mobile-mm/synth';
 import { summarize, type TimingStats } from './stats.js';
 
-export type ModelBackend = 'cpu' | 'wasm';
+export type ModelBackend = 'cpu' | 'wasm' | 'webgl';
 export type ModelVariant = 'fp32' | 'int2';
 
 export interface ModelCase {
@@ -47,6 +47,7 @@ export interface ModelLoad {
   loadMs: number;
   firstCallMs: number;
   weightBytes: number;
+  /** Peak process RSS (Node); NaN (null in JSON) where the host has none to read (a browser page). */
   peakRssMiB: number;
   peakTfjsMiB: number;
 }
@@ -58,6 +59,13 @@ export interface ModelSuiteOptions {
   calls: number;
   warmup: number;
   onLine?: (line: string) => void;
+  /** The SynthScenes renderer; default createRenderer() (in a browser pass one made with a font URL). */
+  renderer?: Renderer;
+}
+
+/** Process RSS in bytes where there is a process (Node), else NaN. */
+function rss(): number {
+  return typeof process !== 'undefined' && typeof process.memoryUsage === 'function' ? process.memoryUsage().rss : NaN;
 }
 
 function imageOf(s: TaskSample) {
@@ -74,7 +82,7 @@ function score(task: Task, samples: TaskSample[], preds: string[]): number {
 }
 
 export async function runModelSuite(o: ModelSuiteOptions): Promise<{ loads: ModelLoad[]; cases: ModelCase[] }> {
-  const renderer = await createRenderer();
+  const renderer = o.renderer ?? (await createRenderer());
   const tasks: Task[] = ['caption', 'ocr', 'vqa'];
   const pool = Math.max(o.calls, 8);
   const samples = Object.fromEntries(tasks.map((t) => [t, Array.from({ length: pool }, (_, k) => makeTaskSample(renderer, 'heldout', t, k))])) as Record<Task, TaskSample[]>;
@@ -85,10 +93,10 @@ export async function runModelSuite(o: ModelSuiteOptions): Promise<{ loads: Mode
   for (const backend of o.backends) {
     const baseline = new Map<Task, number>();
     for (const variant of o.variants) {
-      let peakRss = process.memoryUsage().rss;
+      let peakRss = rss();
       let peakTf = 0;
       const sampleMemory = () => {
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        peakRss = Math.max(peakRss, rss());
         peakTf = Math.max(peakTf, tf.memory().numBytes);
       };
       const t0 = performance.now();
