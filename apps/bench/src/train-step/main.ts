@@ -5,7 +5,7 @@
  *
  * Measures the two wasm fixes of @mobile-mm/core (registerWasmFixes):
  * BatchMatMul shapes of a training step, then whole training steps, each on
- * wasm stock / wasm fixed / cpu in the same run. Writes
+ * wasm stock / wasm fixed / wasm fixed on both cores / cpu in the same run. Writes
  * apps/bench/results/train-step.json and train-step.md.
  * A benchmark, not a test: nothing here asserts a time.
  */
@@ -80,7 +80,7 @@ if (o.suite !== 'shapes') {
 }
 
 const md =
-  `# Training step and BatchMatMul shapes: wasm stock vs wasm fixed vs cpu (Node)\n\n${machineLine(machine)} · ` +
+  `# Training step and BatchMatMul shapes: wasm stock vs wasm fixed vs both cores vs cpu (Node)\n\n${machineLine(machine)} · ` +
   `wasm SIMD ${machine.wasmSimd ? 'on' : 'off'}, threads ${
     machine.wasmThreads ? 'on' : 'off'
   } · load average at start ${machine.loadAverageStart.join(' / ')}\n\n` +
@@ -95,7 +95,10 @@ const md =
       `${TRAIN_STEP_MODEL.encoderLayers}+${TRAIN_STEP_MODEL.decoderLayers} layers, S=${TRAIN_STEP_MODEL.sourceLength}, T=${TRAIN_STEP_MODEL.targetLength}, V=${TRAIN_STEP_MODEL.vocab}), ` +
       `batch ${steps[0].batch}, Adam via optimizer.minimize. First step reported separately, then warm-up steps, then median of ${steps[0].stats.n}. ` +
       'wasm-stock has only the UnsortedSegmentSum fix (the embedding gradient needs it); cpu embeds by oneHot·matMul (see model.ts). ' +
-      'The wasm variants train side by side, one step each in turn.\n\n' +
+      'wasm-fixed-2t = wasm-fixed on both cores: the main thread and one worker thread (train-step/worker.ts, its own tfjs-wasm) each compute the ' +
+      'gradients of half the batch, the main thread averages them and applies one Adam update; the weights go to the worker every step ' +
+      '(a copy of 3.7 MB), as in apps/train\'s `--workers 2`. Its CPU ms count both threads. ' +
+      'The wasm variants train side by side, one step each in turn; every loss is checked against cpu\'s before any time is reported.\n\n' +
       `${stepTable(steps)}\n`
     : '');
 

@@ -5,6 +5,10 @@
  *   wasm-stock   tfjs-wasm as shipped, plus only the UnsortedSegmentSum fix
  *                (the embeddings' gradient needs it; stock wasm cannot train them)
  *   wasm-fixed   both wasm fixes (registerWasmFixes())
+ *   wasm-fixed-2t  wasm-fixed on both cores: data-parallel, the main thread
+ *                and one worker thread (worker.ts) each take half the batch,
+ *                the gradients are averaged, then one Adam update (what
+ *                apps/train's --workers 2 does, on this model)
  *   cpu          tfjs-backend-cpu, the reference, with oneHot·matMul embeddings
  *                (its UnsortedSegmentSum is too slow to train with; model.ts)
  *
@@ -12,14 +16,16 @@
  * checked against cpu's before any timing is trusted; the first step is
  * reported separately, then warm-up, then median and spread.
  */
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmFixes, setupBackend } from '@mobile-mm/core';
 import { summarize, type TimingStats } from '../stats.js';
 import { measure, type Sample } from './clock.js';
 import { TRAIN_STEP_MODEL, TrainStepModel, tokenBatch, type TrainStepModelConfig } from './model.js';
+import type { ShardAnswer, ShardMessage } from './worker.js';
 
-export type StepVariant = 'wasm-stock' | 'wasm-fixed' | 'cpu';
-export const STEP_VARIANTS: StepVariant[] = ['cpu', 'wasm-stock', 'wasm-fixed'];
+export type StepVariant = 'wasm-stock' | 'wasm-fixed' | 'wasm-fixed-2t' | 'cpu';
+export const STEP_VARIANTS: StepVariant[] = ['cpu', 'wasm-stock', 'wasm-fixed', 'wasm-fixed-2t'];
 
 export interface StepResult {
   variant: StepVariant;
@@ -33,7 +39,9 @@ export interface StepResult {
   warmup: number;
   /** Wall-clock ms per step. */
   stats: TimingStats;
-  /** This process's CPU ms per step (load-insensitive; see clock.ts). */
+  /** 1000 / median wall ms. */
+  stepsPerSecond: number;
+  /** This process's CPU ms per step, all threads (load-insensitive; see clock.ts). */
   cpuStats: TimingStats;
   /** Tensors alive after the last step minus after the first round (variants on one backend share the count): 0 means no leak. */
   tensorGrowth: number;
@@ -51,10 +59,24 @@ interface Run {
   times: Sample[];
   /** Tensors alive after the last step minus after the first round of steps. */
   tensorGrowth: number;
+  /** wasm-fixed-2t: the gradient worker and the two halves of the batch (first half here, second sent to the worker). */
+  parallel?: { worker: Worker; local: ReturnType<typeof tokenBatch>; remote: Omit<ShardMessage, 'weights'> };
 }
 
-function startRun(variant: StepVariant, config: TrainStepModelConfig, batch: number): Run {
-  return {
+/** Rows [from, to) of a [B, L] int32 tensor. */
+const rows = (t: tf.Tensor2D, from: number, to: number) => tf.slice(t, [from, 0], [to - from, t.shape[1]]);
+
+function startWorker(config: TrainStepModelConfig): Promise<Worker> {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  const w = new Worker(url, { workerData: { config } });
+  return new Promise((resolve, reject) => {
+    w.once('message', (m: { ready?: boolean }) => (m.ready ? resolve(w) : reject(new Error(`train-step worker: ${JSON.stringify(m)}`))));
+    w.once('error', reject);
+  });
+}
+
+async function startRun(variant: StepVariant, config: TrainStepModelConfig, batch: number): Promise<Run> {
+  const run: Run = {
     variant,
     model: new TrainStepModel(variant === 'cpu' ? { ...config, embedding: 'onehot' } : config),
     data: tokenBatch(config, batch),
@@ -63,12 +85,56 @@ function startRun(variant: StepVariant, config: TrainStepModelConfig, batch: num
     times: [],
     tensorGrowth: 0,
   };
+  if (variant === 'wasm-fixed-2t') {
+    const half = Math.floor(batch / 2);
+    if (half < 1 || batch % 2 !== 0) throw new Error(`wasm-fixed-2t splits the batch in two equal halves; got batch ${batch}`);
+    const { src, tgt, labels } = run.data;
+    const local = { src: rows(src, 0, half), tgt: rows(tgt, 0, half), labels: rows(labels, 0, half) };
+    const [rs, rt, rl] = tf.tidy(() => [rows(src, half, batch), rows(tgt, half, batch), rows(labels, half, batch)]);
+    const remote = { src: rs.dataSync() as Int32Array, tgt: rt.dataSync() as Int32Array, labels: rl.dataSync() as Int32Array, rows: batch - half };
+    tf.dispose([rs, rt, rl]);
+    run.parallel = { worker: await startWorker(config), local, remote };
+  }
+  return run;
+}
+
+function askWorker(w: Worker, m: ShardMessage): Promise<{ loss: number; grads: Float32Array[] }> {
+  return new Promise((resolve, reject) => {
+    w.once('message', (a: ShardAnswer) => ('error' in a ? reject(new Error(a.error)) : resolve(a)));
+    w.postMessage(m);
+  });
+}
+
+/**
+ * One data-parallel step: the worker gets the weights and its half first,
+ * the main thread computes its half meanwhile; the mean of the two halves'
+ * mean losses and gradients equals the full batch's (equal halves).
+ */
+async function parallelStep(run: Run): Promise<number> {
+  const { model, optimizer, parallel } = run;
+  const vars = model.params.vars;
+  const weights = vars.map((v) => v.dataSync() as Float32Array);
+  const remote = askWorker(parallel!.worker, { weights, ...parallel!.remote });
+  const { local } = parallel!;
+  const mine = tf.variableGrads(() => model.loss(local.src, local.tgt, local.labels), vars);
+  const other = await remote;
+  const grads = tf.tidy(() =>
+    Object.fromEntries(vars.map((v, i) => [v.name, tf.mul(tf.add(mine.grads[v.name], tf.tensor(other.grads[i], v.shape)), 0.5)])),
+  );
+  optimizer.applyGradients(grads);
+  const loss = ((await mine.value.data())[0] + other.loss) / 2;
+  tf.dispose([mine.value, ...Object.values(mine.grads), ...Object.values(grads)]);
+  return loss;
 }
 
 async function step(run: Run): Promise<void> {
   const { model, data, optimizer } = run;
   let value = NaN;
   const sample = await measure(async () => {
+    if (run.parallel) {
+      value = await parallelStep(run);
+      return;
+    }
     const loss = optimizer.minimize(() => model.loss(data.src, data.tgt, data.labels), true, model.params.vars)!;
     value = (await loss.data())[0];
     loss.dispose();
@@ -77,10 +143,14 @@ async function step(run: Run): Promise<void> {
   run.losses.push(value);
 }
 
-function endRun(run: Run): void {
+async function endRun(run: Run): Promise<void> {
   run.optimizer.dispose();
   run.model.dispose();
   tf.dispose([run.data.src, run.data.tgt, run.data.labels]);
+  if (run.parallel) {
+    tf.dispose(Object.values(run.parallel.local));
+    await run.parallel.worker.terminate();
+  }
 }
 
 /** Registers the variant's fixes on wasm (the wasm backend must be active). */
@@ -125,22 +195,23 @@ export async function runTrainStep(opts: {
 
   if (variants.includes('cpu')) {
     await setupBackend('cpu');
-    const run = startRun('cpu', config, batch);
+    const run = await startRun('cpu', config, batch);
     try {
       await train([run], () => {}, warmup.cpu);
     } finally {
-      endRun(run);
+      await endRun(run);
     }
     finished.push(run);
   }
   const wasmVariants = variants.filter((v) => v !== 'cpu');
   if (wasmVariants.length > 0) {
     await setupBackend('wasm');
-    const runs = wasmVariants.map((v) => startRun(v, config, batch));
+    const runs: Run[] = [];
+    for (const v of wasmVariants) runs.push(await startRun(v, config, batch));
     try {
       await train(runs, (r) => useWasmVariant(r.variant), warmup.wasm);
     } finally {
-      runs.forEach(endRun);
+      for (const r of runs) await endRun(r);
     }
     finished.push(...runs);
     registerWasmFixes();
@@ -170,6 +241,7 @@ export async function runTrainStep(opts: {
       firstStepMs: r.times[0].wallMs,
       warmup: warm,
       stats: summarize(r.times.slice(1 + warm).map((x) => x.wallMs)),
+      stepsPerSecond: 1000 / summarize(r.times.slice(1 + warm).map((x) => x.wallMs)).median,
       cpuStats: summarize(r.times.slice(1 + warm).map((x) => x.cpuMs)),
       tensorGrowth: r.tensorGrowth,
     };
@@ -181,13 +253,13 @@ const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 export function stepTable(results: StepResult[]): string {
   const fixed = results.find((r) => r.variant === 'wasm-fixed');
   const rows = [
-    '| variant | median wall ms/step | IQR | min–max | median CPU ms/step | n | warm-up | first step ms | wall vs wasm-fixed | CPU vs wasm-fixed | loss rel. err vs cpu | tensor growth |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| variant | steps/s | median wall ms/step | IQR | min–max | median CPU ms/step | n | warm-up | first step ms | wall vs wasm-fixed | CPU vs wasm-fixed | loss rel. err vs cpu | tensor growth |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const vs = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
     rows.push(
-      `| ${r.variant} | ${fmt(r.stats.median)} | ${fmt(r.stats.iqr)} | ${fmt(r.stats.min)}–${fmt(r.stats.max)} | ${fmt(
+      `| ${r.variant} | ${fmt(1000 / r.stats.median, 2)} | ${fmt(r.stats.median)} | ${fmt(r.stats.iqr)} | ${fmt(r.stats.min)}–${fmt(r.stats.max)} | ${fmt(
         r.cpuStats.median
       )} | ${r.stats.n} | ${r.warmup} | ${fmt(r.firstStepMs)} | ` +
         `${vs(r.stats.median, fixed?.stats.median)} | ${vs(
