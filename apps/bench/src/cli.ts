@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- kernels|model|train|all [--quick] [--backends cpu,wasm]
+ * npm run bench -- report   (REPORT.md + charts/*.svg from the results' JSON; summary.ts)
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
  * A benchmark, not a test: nothing here asserts a time.
@@ -14,13 +15,14 @@ import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from './ke
 import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
 import { modelTables, runModelSuite } from './model.js';
+import { writeReport } from './summary.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
 const SUITES = ['kernels', 'model', 'train'] as const;
 
 function usage(msg?: string): never {
   if (msg) console.error(`error: ${msg}`);
-  console.error(`usage: npm run bench -- <${SUITES.join('|')}|all> [--quick] [--backends cpu,wasm] [--out DIR]`);
+  console.error(`usage: npm run bench -- <${SUITES.join('|')}|all> [--quick] [--backends cpu,wasm] [--out DIR]  |  npm run bench -- report`);
   process.exit(2);
 }
 
@@ -94,7 +96,10 @@ async function model(o: ReturnType<typeof parse>): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === 'train') {
+if (argv[0] === 'report') {
+  const r = await writeReport(RESULTS);
+  console.log(`wrote ${path.join(RESULTS, 'REPORT.md')} and ${r.charts.size} charts from ${r.sources.join(', ')}`);
+} else if (argv[0] === 'train') {
   // The training-step suite has its own options (shapes|step|all, --quick, --steps N).
   process.argv.splice(2, 1);
   await import('./train-step/main.js');
