@@ -106,7 +106,7 @@ export function barChartSvg(c: BarChart): string {
   const left = 64;
   const top = 56;
   const plotH = 240;
-  const width = Math.max(520, left + c.groups.length * groupW + 24);
+  const width = Math.max(520, left + c.groups.length * groupW + 24, Math.ceil(32 + (c.subtitle?.length ?? 0) * 6), Math.ceil(32 + c.title.length * 8.5));
   const plotW = width - left - 24;
   const lo = c.log ? 10 ** Math.floor(Math.log10(Math.min(...all))) : 0;
   const step = c.log ? 0 : niceStep(Math.max(...all));

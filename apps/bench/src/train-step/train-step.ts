@@ -67,8 +67,9 @@ interface Run {
 const rows = (t: tf.Tensor2D, from: number, to: number) => tf.slice(t, [from, 0], [to - from, t.shape[1]]);
 
 function startWorker(config: TrainStepModelConfig): Promise<Worker> {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-  const w = new Worker(url, { workerData: { config } });
+  const w = import.meta.url.endsWith('.ts')
+    ? new Worker(new URL('./worker-source.mjs', import.meta.url), { workerData: { config }, execArgv: ['--conditions=source'] })
+    : new Worker(new URL('./worker.js', import.meta.url), { workerData: { config } });
   return new Promise((resolve, reject) => {
     w.once('message', (m: { ready?: boolean }) => (m.ready ? resolve(w) : reject(new Error(`train-step worker: ${JSON.stringify(m)}`))));
     w.once('error', reject);
