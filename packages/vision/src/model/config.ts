@@ -74,6 +74,8 @@ export const MOBILE_MM_PRESETS = {
   tiny: TINY,
   /** tiny with the 3×3 stem mixing (EXPERIMENTS.md, run 3). */
   tinyConv: { encoder: { ...TINY.encoder, stemConv: true }, decoder: TINY.decoder },
+  /** tiny with one 8×8-pixel patch per token (stage 1 sees the whole token; no merge): the OCR diagnostic in EXPERIMENTS.md. */
+  tinyP8: { encoder: { ...TINY.encoder, patchSize: 8, merge: 1, stemDim: 128 }, decoder: TINY.decoder },
   small: {
     encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8 },
     decoder: { ...TINY.decoder, dim: 256, numLayers: 4, numHeads: 8 },
