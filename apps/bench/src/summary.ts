@@ -18,6 +18,7 @@ import type { KernelCase } from './kernels.js';
 import type { ModelCase, ModelLoad } from './model.js';
 import { machineLine, type MachineInfo } from './report.js';
 import type { StepResult } from './train-step/train-step.js';
+import type { OcrPeerResult } from './ocr-peer.js';
 
 interface ModelFile {
   machine: MachineInfo;
@@ -198,6 +199,18 @@ function webglInt2Note(m: ModelFile): string {
   return ` On it int2 is slower than fp32 on every task in the balanced profile (${lo.toFixed(2)}–${hi.toFixed(2)}× fp32's speed), although the int2 matmul kernel alone is not slower than float32 at the larger shapes of kernels-browser.md; the cause is not investigated here, and a real GPU may differ.`;
 }
 
+function ocrSection(r: OcrPeerResult & { machine: MachineInfo }): string {
+  const rows = r.engines.map(
+    (e) =>
+      `| ${e.engine} ${e.variant} | ${(100 * e.exact).toFixed(1)} % | ${(100 * e.cer).toFixed(1)} % | ${e.stats.median.toFixed(1)} | ${e.stats.iqr.toFixed(1)} |`,
+  );
+  return (
+    `${machineLine(r.machine)}. The same ${r.lines} held-out text lines for every engine; each line scored in an untimed pass, then timed. ` +
+    'Full table with the tesseract settings and example mistakes: [ocr-peer.md](ocr-peer.md).\n\n' +
+    ['| engine | exact lines | CER | median ms/line | IQR ms |', '|---|---:|---:|---:|---:|', ...rows].join('\n')
+  );
+}
+
 export async function buildReport(resultsDir: string): Promise<Report> {
   const charts = new Map<string, string>();
   const sources: string[] = [];
@@ -213,6 +226,7 @@ export async function buildReport(resultsDir: string): Promise<Report> {
   const kNode = await read<KernelFile>('kernels-node.json');
   const kBrowser = await read<KernelFile>('kernels-browser.json');
   const acc = await read<AccuracyFile>('quantization-accuracy.json');
+  const ocr = await read<OcrPeerResult & { machine: MachineInfo }>('ocr-peer.json');
 
   const model = (m: ModelFile | null, file: string, where: string, chart: string, webgl: boolean) => {
     if (!m) return missing(file);
@@ -261,6 +275,10 @@ export async function buildReport(resultsDir: string): Promise<Report> {
     '## Accuracy vs bytes',
     '',
     acc ? accuracySection(acc, charts) : missing('quantization-accuracy.json'),
+    '',
+    '## OCR against tesseract.js',
+    '',
+    ocr ? ocrSection(ocr) : missing('ocr-peer.json'),
     '',
   ].join('\n');
   return { markdown: md, charts, sources };
