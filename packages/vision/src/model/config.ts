@@ -32,6 +32,10 @@ export interface VisionEncoderConfig {
    * 2 → 8×8-pixel tokens: 64 tokens for a 64×64 scene and for a 32×128 line.
    */
   merge: number;
+  /** Init std of the 2-D position tables (absent = 0.5; EXPERIMENTS.md run 1 for why not 0.02). */
+  positionInitStd?: number;
+  /** Re-add the positions to the memory after the final norm (absent = true). */
+  memoryPositions?: boolean;
   /** C: token width through the encoder (and the decoder's memory width). */
   dim: number;
   /** Encoder blocks over the image tokens. */
@@ -76,6 +80,8 @@ export const MOBILE_MM_PRESETS = {
   tinyConv: { encoder: { ...TINY.encoder, stemConv: true }, decoder: TINY.decoder },
   /** tiny with one 8×8-pixel patch per token (stage 1 sees the whole token; no merge): the OCR diagnostic in EXPERIMENTS.md. */
   tinyP8: { encoder: { ...TINY.encoder, patchSize: 8, merge: 1, stemDim: 128 }, decoder: TINY.decoder },
+  /** tiny with the calibration's plain positions (std 0.02, added once at the input): the second OCR diagnostic. */
+  tinyPlainPos: { encoder: { ...TINY.encoder, positionInitStd: 0.02, memoryPositions: false }, decoder: TINY.decoder },
   small: {
     encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8 },
     decoder: { ...TINY.decoder, dim: 256, numLayers: 4, numHeads: 8 },
@@ -100,6 +106,12 @@ export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
     checkConfig(isPosInt(e[f]), `encoder.${f}`, `must be a positive integer, got ${String(e[f])}.`);
   }
   checkConfig(e.dim % e.numHeads === 0, 'encoder.numHeads', `must divide encoder.dim (${e.dim}).`);
+  checkConfig(
+    e.positionInitStd === undefined || (typeof e.positionInitStd === 'number' && Number.isFinite(e.positionInitStd) && e.positionInitStd > 0),
+    'encoder.positionInitStd',
+    `must be a positive number when given, got ${String(e.positionInitStd)}.`,
+  );
+  checkConfig(e.memoryPositions === undefined || typeof e.memoryPositions === 'boolean', 'encoder.memoryPositions', `must be true or false when given, got ${String(e.memoryPositions)}.`);
   for (const kind of ['scene', 'text'] as const) {
     const [h, w] = IMAGE_SIZES[kind];
     const cell = e.patchSize * e.merge;

@@ -103,4 +103,7 @@ it('rejects bad configs with a typed error naming the field', () => {
     expect(isMobileMMError(e, 'INVALID_CONFIG')).toBe(true);
     expect((e as Error).message).toMatch(/encoder.patchSize/);
   }
+  const v = tiny().config.vocabSize;
+  expect(() => new VisionLanguageModel({ ...preset, encoder: { ...preset.encoder, positionInitStd: -1 }, vocabSize: v })).toThrowError(/encoder.positionInitStd/);
+  expect(() => new VisionLanguageModel({ ...preset, encoder: { ...preset.encoder, memoryPositions: 'no' as unknown as boolean }, vocabSize: v })).toThrowError(/encoder.memoryPositions/);
 });

@@ -40,7 +40,7 @@ export class VisionEncoder {
       const [rows, cols] = tokenGrid(c, kind);
       // initStd 0.5, not the usual 0.02: stem features are O(1), and a position
       // signal 50× weaker than content left where/shape_at/OCR at chance (EXPERIMENTS.md, run 1).
-      const layer = new LearnedPositionalEmbedding2D({ maxRows: rows, maxCols: cols, dim: c.dim, initStd: 0.5, name: `${name}_${kind}_pos` });
+      const layer = new LearnedPositionalEmbedding2D({ maxRows: rows, maxCols: cols, dim: c.dim, initStd: c.positionInitStd ?? 0.5, name: `${name}_${kind}_pos` });
       layer.build(tokens);
       return layer;
     };
@@ -63,7 +63,8 @@ export class VisionEncoder {
     for (const block of this.blocks) x = block.forward(x, { training });
     // Re-add the positions after the final norm: every memory token carries its
     // 2-D address into the decoder's cross-attention, however the blocks mixed it.
-    return this.positions[kind].forward(this.norm.forward(x), grid) as tf.Tensor3D; // [B, T, C]
+    const memory = this.norm.forward(x) as tf.Tensor3D;
+    return this.config.memoryPositions === false ? memory : (this.positions[kind].forward(memory, grid) as tf.Tensor3D); // [B, T, C]
   }
 
   namedWeights(): Record<string, tfl.LayerVariable> {
