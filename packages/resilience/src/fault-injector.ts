@@ -5,7 +5,7 @@
  * The real call is not mocked: a call that is not faulted runs as is, and
  * with `when: 'after'` a faulted call runs to the end before failing.
  */
-import { MobileMMError, type BackendName } from '@mobile-mm/core';
+import { MobileMMError, createRandom, type BackendName } from '@mobile-mm/core';
 import type { Interceptor } from './fallback.js';
 
 export interface FaultInjectorOptions {
@@ -32,20 +32,8 @@ export interface FaultInjector {
   setRate(rate: number): void;
 }
 
-/** Seeded PRNG (mulberry32), the same as core's test-utils rng. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function faultInjector(options: FaultInjectorOptions): FaultInjector {
-  const random = mulberry32(options.seed ?? 1);
+  const random = createRandom(options.seed ?? 1); // core's seeded mulberry32
   let rate = options.rate;
   const fail = (backend: BackendName, call: number): Error =>
     options.error?.(backend, call) ?? new MobileMMError('INTERNAL', `${backend}: injected fault (call ${call}).`, { injected: true, backend });
