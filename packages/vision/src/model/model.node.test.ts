@@ -12,9 +12,8 @@ import { isMobileMMError, setupBackend } from '@mobile-mm/core';
 import { createRenderer, makeTaskSample, type TaskSample } from '@mobile-mm/synth';
 import { VisionLanguageModel, type TrainBatch } from './model.js';
 import { loadModel, saveModel } from './checkpoint.js';
-import { MOBILE_MM_PRESETS } from './config.js';
-import { SceneTokenizer } from './scene-tokenizer.js';
 import { greedyDecodeBatch } from './greedy.js';
+import { smallModel } from './__fixtures__/small-model.js';
 
 let samples: TaskSample[] = [];
 let dir = '';
@@ -34,14 +33,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function small(): VisionLanguageModel {
-  const t = new SceneTokenizer();
-  const p = structuredClone(MOBILE_MM_PRESETS.tiny);
-  return new VisionLanguageModel(
-    { encoder: { ...p.encoder, dim: 64, stemDim: 32, numLayers: 1 }, decoder: { ...p.decoder, dim: 64, numLayers: 1 }, vocabSize: t.vocabSize },
-    t,
-  );
-}
 
 function batchOf(model: VisionLanguageModel): TrainBatch {
   const rgb = (s: TaskSample[]) => {
@@ -67,7 +58,7 @@ function batchOf(model: VisionLanguageModel): TrainBatch {
 }
 
 it('overfits a fixed batch of the three tasks to near-zero loss on wasm, and greedy decoding then reproduces the answers', async () => {
-  const model = small();
+  const model = smallModel();
   const batch = batchOf(model);
   const vars = Object.values(model.namedWeights());
   const opt = tf.train.adam(3e-3);
@@ -100,7 +91,7 @@ it('overfits a fixed batch of the three tasks to near-zero loss on wasm, and gre
 });
 
 it('saves and reloads a checkpoint with identical logits, and rejects a mismatched one naming the tensor', async () => {
-  const model = small();
+  const model = smallModel();
   const batch = batchOf(model);
   const before = tf.memory().numTensors;
   const a = tf.tidy(() => model.loss(batch, false));

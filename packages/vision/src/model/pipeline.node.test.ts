@@ -4,21 +4,12 @@ import { isMobileMMError } from '@mobile-mm/core';
 import { describeBackends, expectNoLeak, rng } from '@mobile-mm/core/test-utils';
 import { preprocess } from '../image/preprocess.js';
 import type { RgbaImage } from '../image/types.js';
-import { MOBILE_MM_PRESETS } from './config.js';
 import { greedyDecodeBatch } from './greedy.js';
 import { VisionLanguageModel } from './model.js';
 import { ImageFeatureCache, answer, answerStream, imageKey } from './pipeline.js';
-import { SceneTokenizer } from './scene-tokenizer.js';
+import { smallModel } from './__fixtures__/small-model.js';
 
 /** A small random-weight model: these tests check the plumbing, not accuracy. */
-function small(): VisionLanguageModel {
-  const t = new SceneTokenizer();
-  const p = structuredClone(MOBILE_MM_PRESETS.tiny);
-  return new VisionLanguageModel(
-    { encoder: { ...p.encoder, dim: 64, stemDim: 32, numLayers: 1 }, decoder: { ...p.decoder, dim: 64, numLayers: 1 }, vocabSize: t.vocabSize },
-    t,
-  );
-}
 
 function randomImage(width: number, height: number, seed: number): RgbaImage {
   const r = rng(seed);
@@ -38,7 +29,7 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
 describeBackends('inference pipeline', () => {
   let model: VisionLanguageModel;
   beforeAll(() => {
-    model = small();
+    model = smallModel();
   });
   afterAll(() => model.dispose());
 

@@ -13,9 +13,8 @@ import { randn } from '@mobile-mm/core/test-utils';
 import { registerInt2Kernels } from '@mobile-mm/int2';
 import { VisionLanguageModel } from './model.js';
 import { loadModel, saveModel } from './checkpoint.js';
-import { MOBILE_MM_PRESETS } from './config.js';
-import { SceneTokenizer } from './scene-tokenizer.js';
 import { linearKernelNames, quantizeModel } from './quantize.js';
+import { smallModel } from './__fixtures__/small-model.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -27,14 +26,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function small(): VisionLanguageModel {
-  const t = new SceneTokenizer();
-  const p = structuredClone(MOBILE_MM_PRESETS.tiny);
-  return new VisionLanguageModel(
-    { encoder: { ...p.encoder, dim: 64, stemDim: 32, numLayers: 1 }, decoder: { ...p.decoder, dim: 64, numLayers: 1 }, vocabSize: t.vocabSize },
-    t,
-  );
-}
 
 function logits(m: VisionLanguageModel): tf.Tensor {
   return tf.tidy(() => {
@@ -45,7 +36,7 @@ function logits(m: VisionLanguageModel): tf.Tensor {
 }
 
 it('saves a packed model and reloads it with identical logits and no float copy of packed kernels', async () => {
-  const model = small();
+  const model = smallModel();
   const q = quantizeModel(model, { bits: 2, method: 'mse' });
   const a = logits(model);
   const av = await a.data();
@@ -79,7 +70,7 @@ it('saves a packed model and reloads it with identical logits and no float copy 
 });
 
 it('rejects a packed checkpoint whose config lists a kernel the file lacks, naming it', async () => {
-  const model = small();
+  const model = smallModel();
   const q = quantizeModel(model, { bits: 2 });
   await saveModel(model, dir, {}, { quantization: q });
   const cfg = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
@@ -95,7 +86,7 @@ it('rejects a packed checkpoint whose config lists a kernel the file lacks, nami
 });
 
 it('refuses to save packed kernels without their quantization record', async () => {
-  const model = small();
+  const model = smallModel();
   quantizeModel(model, { bits: 2 });
   await expect(saveModel(model, dir)).rejects.toSatisfy((e: unknown) => isMobileMMError(e, 'INVALID_ARGUMENT'));
   model.dispose();

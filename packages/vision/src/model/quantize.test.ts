@@ -10,23 +10,14 @@ import { describeBackends, expectClose, expectNoLeak, randn } from '@mobile-mm/c
 import { getLinearKernelHook, isMobileMMError, setLinearKernelHook } from '@mobile-mm/core';
 import { backendLayout, codesPerElement, dequantizeReference, quantizeMinMse, quantizeReference, registerInt2Kernels, type Bits } from '@mobile-mm/int2';
 import { VisionLanguageModel } from './model.js';
-import { MOBILE_MM_PRESETS } from './config.js';
-import { SceneTokenizer } from './scene-tokenizer.js';
 import { attachFakeQuant, linearKernelNames, quantizeModel, type QuantMethod } from './quantize.js';
+import { smallModel } from './__fixtures__/small-model.js';
 
-function small(conv = false): VisionLanguageModel {
-  const t = new SceneTokenizer();
-  const p = structuredClone(MOBILE_MM_PRESETS.tiny);
-  return new VisionLanguageModel(
-    { encoder: { ...p.encoder, dim: 64, stemDim: 32, numLayers: 1, stemConv: conv }, decoder: { ...p.decoder, dim: 64, numLayers: 1 }, vocabSize: t.vocabSize },
-    t,
-  );
-}
 
 /** Two models with the same random weights. */
 function twins(seed: number): [VisionLanguageModel, VisionLanguageModel] {
-  const a = small(true);
-  const b = small(true);
+  const a = smallModel(true);
+  const b = smallModel(true);
   const wb = b.namedWeights();
   let i = 0;
   for (const [name, v] of Object.entries(a.namedWeights())) {
@@ -66,7 +57,7 @@ describeBackends('model quantization', () => {
   beforeAll(() => registerInt2Kernels());
 
   it('every quantizable kernel is used through linear2d (its hook fires)', () => {
-    const m = small(true);
+    const m = smallModel(true);
     const names = linearKernelNames(m);
     // 1 encoder block (q,k,v,out,up,down) + 1 decoder block (2×4 attention + 2 ff) + stem (stage1, conv, stage2)
     expect(names.length).toBe(6 + 10 + 3);
@@ -133,7 +124,7 @@ describeBackends('model quantization', () => {
   });
 
   it('rejects bad quantization options with typed errors', () => {
-    const m = small();
+    const m = smallModel();
     const code = (f: () => unknown) => {
       try {
         f();
