@@ -108,7 +108,11 @@ export async function loadModel(dir: string | URL): Promise<{ model: VisionLangu
           });
         }
       }
-      const floatOnly = new Map([...file.tensors].filter(([k]) => !/\.(codes|scales|mins)$/.test(k) || !packedNames.has(k.replace(/\.(codes|scales|mins)$/, ''))));
+      const ofPackedKernel = (k: string) => {
+        const m = /^(.*)\.(codes|scales|mins)$/.exec(k);
+        return m !== null && packedNames.has(m[1]);
+      };
+      const floatOnly = new Map([...file.tensors].filter(([k]) => !ofPackedKernel(k)));
       checkWeights(floatOnly, weightSpec(model, packedNames));
     } else {
       checkWeights(file.tensors, weightSpec(model));
