@@ -7,3 +7,4 @@ export * from './models/index.js';
 export * from './tokenizer/index.js';
 export * from './io/index.js';
 export * from './generation/index.js';
+export * from './losses/index.js';

@@ -1,0 +1,1 @@
+export { ctcLoss, ctcGreedyDecode, type CtcOptions } from './ctc.js';
