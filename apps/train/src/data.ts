@@ -4,8 +4,8 @@
  * order), RGB floats in [0,1], and the token tensors from batchTokens().
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { TaskSample } from '@mobile-mm/synth';
-import type { ImageKind, TaskExample, TrainBatch, VisionLanguageModel } from '@mobile-mm/vision';
+import { COLORS, SHAPES, SIZES, type TaskSample } from '@mobile-mm/synth';
+import { SCENE_CELL_CLASSES, SCENE_GRID, type ImageKind, type TaskExample, type TrainBatch, type VisionLanguageModel } from '@mobile-mm/vision';
 
 export type TaskWeights = Partial<Record<'caption' | 'ocr' | 'vqa', number>>;
 
@@ -36,6 +36,21 @@ export function toExamples(samples: TaskSample[]): TaskExample[] {
   return samples.map((s) => ({ task: s.task, kind: kindOfTask(s.task), prompt: s.prompt, answer: s.answer }));
 }
 
+/**
+ * Scene-cell classes of scene samples (rows in order, 9 cells row by row):
+ * 0 = empty, else 1 + (shape·|colours| + colour)·|sizes| + size.
+ */
+export function cellLabels(samples: TaskSample[]): Int32Array {
+  if (1 + SHAPES.length * COLORS.length * SIZES.length !== SCENE_CELL_CLASSES) throw new Error('cellLabels: the synth vocabulary and SCENE_CELL_CLASSES disagree');
+  const cells = SCENE_GRID * SCENE_GRID;
+  const out = new Int32Array(samples.length * cells);
+  samples.forEach((s, i) => {
+    if (!s.objects) throw new Error(`cellLabels: ${s.task} sample ${s.index} carries no scene objects`);
+    for (const o of s.objects) out[i * cells + o.cell] = 1 + (SHAPES.indexOf(o.shape) * COLORS.length + COLORS.indexOf(o.color)) * SIZES.length + SIZES.indexOf(o.size);
+  });
+  return out;
+}
+
 /** A TrainBatch (caller disposes with disposeBatch). */
 export function makeBatch(model: VisionLanguageModel, samples: TaskSample[], weights: TaskWeights = {}): TrainBatch {
   const ordered = orderByKind(samples);
@@ -44,8 +59,15 @@ export function makeBatch(model: VisionLanguageModel, samples: TaskSample[], wei
     const rows = ordered.filter((s) => kindOfTask(s.task) === kind);
     if (rows.length) groups.push({ kind, images: imagesTensor(rows) });
   }
-  const t = model.batchTokens(toExamples(ordered), weights);
+  const examples = toExamples(ordered);
+  const t = model.batchTokens(examples, weights);
+  const scenes = ordered.filter((s) => kindOfTask(s.task) === 'scene');
+  const present = [...new Set(examples.map((e) => e.task))];
+  const share = (tasks: string[]) => present.filter((p) => tasks.includes(p)).reduce((s, p) => s + (weights[p] ?? 1), 0) / present.reduce((s, p) => s + (weights[p] ?? 1), 0);
   return {
+    ctc: model.batchCtc(examples, weights),
+    // The cell term carries the scene tasks' share of the loss, like the CTC term the OCR share.
+    ...(model.cellHead && scenes.length > 0 ? { cells: { labels: cellLabels(scenes), weight: share(['caption', 'vqa']) } } : {}),
     groups,
     inputs: tf.tensor2d(t.inputs, t.shape, 'int32'),
     targets: tf.tensor2d(t.targets, t.shape, 'int32'),

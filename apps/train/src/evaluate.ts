@@ -21,6 +21,8 @@ import { imagesTensor } from './data.js';
 export interface EvalResult {
   caption: { exact: number; bleu4: number };
   ocr: { exact: number; cer: number };
+  /** OCR read by the CTC head in one pass (models with ocrCtc only). */
+  ocrCtc?: { exact: number; cer: number };
   vqa: { accuracy: number; perTemplate: Record<string, number> };
   n: number;
   split: Split;
@@ -35,6 +37,8 @@ export interface Prediction {
   answer: string;
   prediction: string;
   templateId?: string;
+  /** OCR rows of a model with a CTC head: the CTC head's reading. */
+  ctcPrediction?: string;
 }
 
 /** Max answer tokens per task: a 3-object caption is 29 word tokens, OCR ≤ 14 characters. */
@@ -58,6 +62,7 @@ export function predict(model: VisionLanguageModel, samples: TaskSample[], batch
         maxNewTokens: MAX_NEW[rows[0].task],
         eosId: model.tokenizer.eosId,
       });
+      const ctc = rows[0].task === 'ocr' && model.ctcHead ? model.readLinesCtc(images) : null;
       tf.dispose([images, memory]);
       rows.forEach((r, j) => {
         preds[idx[off + j]] = {
@@ -66,6 +71,7 @@ export function predict(model: VisionLanguageModel, samples: TaskSample[], batch
           answer: r.answer,
           prediction: model.decodeAnswer(out[j]),
           templateId: r.templateId,
+          ...(ctc ? { ctcPrediction: ctc[j] } : {}),
         };
       });
     }
@@ -88,6 +94,14 @@ export function score(preds: Prediction[], split: Split, seconds: number): EvalR
       exact: exactMatchRate(ocr.map((p) => p.prediction), ocr.map((p) => p.answer)),
       cer: corpusCer(ocr.map((p) => p.prediction), ocr.map((p) => p.answer)).cer,
     },
+    ...(ocr.length > 0 && ocr.every((p) => p.ctcPrediction !== undefined)
+      ? {
+          ocrCtc: {
+            exact: exactMatchRate(ocr.map((p) => p.ctcPrediction!), ocr.map((p) => p.answer)),
+            cer: corpusCer(ocr.map((p) => p.ctcPrediction!), ocr.map((p) => p.answer)).cer,
+          },
+        }
+      : {}),
     vqa: { accuracy: v.accuracy, perTemplate: Object.fromEntries(Object.entries(v.perTemplate).map(([k, a]) => [k, a.accuracy])) },
     n: Math.min(cap.length, ocr.length, vqa.length),
     split,
@@ -119,6 +133,7 @@ export function resultTable(r: EvalResult): string {
     `| caption | BLEU-4 | ${r.caption.bleu4.toFixed(4)} |`,
     `| ocr | exact line | ${pct(r.ocr.exact)} |`,
     `| ocr | CER | ${pct(r.ocr.cer)} |`,
+    ...(r.ocrCtc ? [`| ocr (CTC head) | exact line | ${pct(r.ocrCtc.exact)} |`, `| ocr (CTC head) | CER | ${pct(r.ocrCtc.cer)} |`] : []),
     `| vqa | accuracy | ${pct(r.vqa.accuracy)} |`,
     ...Object.entries(r.vqa.perTemplate).map(([k, a]) => `| vqa · ${k} | accuracy | ${pct(a)} |`),
   ];

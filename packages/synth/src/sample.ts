@@ -13,7 +13,7 @@ import { MobileMMError } from '@mobile-mm/core';
 import { askAll, caption, type TemplateId, type VqaItem } from './language.js';
 import { createRenderer, type Renderer, type RenderedImage } from './render.js';
 import { checkIndex, sampleRng, type Split } from './rng.js';
-import { sampleScene, sampleTextLine, type ImageGraph, type SampleLimits } from './scene.js';
+import { sampleScene, sampleTextLine, type ImageGraph, type SampleLimits, type SceneObject } from './scene.js';
 
 export type Task = 'caption' | 'ocr' | 'vqa';
 export const TASKS: readonly Task[] = ['caption', 'ocr', 'vqa'];
@@ -51,6 +51,8 @@ export interface TaskSample {
   split: Split;
   /** The sample index the image comes from. */
   index: number;
+  /** Scene tasks: the scene's objects in reading order (for auxiliary training signals). */
+  objects?: SceneObject[];
 }
 
 export function kindOf(index: number): ImageKind {
@@ -101,7 +103,13 @@ export function toTaskSample(sample: Sample, task: Task): TaskSample {
   if (sample.kind !== want) {
     throw new MobileMMError('INVALID_ARGUMENT', `task: ${task} needs a ${want} sample; sample ${sample.index} is a ${sample.kind}`);
   }
-  const base = { task, image: sample.image, split: sample.split, index: sample.index };
+  const base = {
+    task,
+    image: sample.image,
+    split: sample.split,
+    index: sample.index,
+    ...(sample.scene.kind === 'scene' ? { objects: sample.scene.objects } : {}),
+  };
   if (task === 'caption') return { ...base, prompt: 'caption', answer: sample.caption! };
   if (task === 'ocr') return { ...base, prompt: 'ocr', answer: sample.ocr! };
   const item = sample.vqa[sample.vqaPick];

@@ -32,6 +32,14 @@ export interface VisionEncoderConfig {
    * 2 → 8×8-pixel tokens: 64 tokens for a 64×64 scene and for a 32×128 line.
    */
   merge: number;
+  /**
+   * How a text line becomes tokens. 'grid' (absent): the same merge×merge
+   * cells as a scene (4×16 tokens). 'columns': one token per patchSize-wide,
+   * full-height column (1×32 for 4 px), a left-to-right sequence the decoder
+   * reads in order, blind to the glyphs' height and vertical jitter
+   * (EXPERIMENTS.md, run 4).
+   */
+  textTokens?: 'grid' | 'columns';
   /** Init std of the 2-D position tables (absent = 0.5; EXPERIMENTS.md run 1 for why not 0.02). */
   positionInitStd?: number;
   /** Re-add the positions to the memory after the final norm (absent = true). */
@@ -60,6 +68,19 @@ export interface DecoderConfig {
 export interface VisionLanguageConfig {
   encoder: VisionEncoderConfig;
   decoder: DecoderConfig;
+  /**
+   * A CTC head on the text-line memory (needs encoder.textTokens 'columns'):
+   * trained next to the decoder (joint CTC/attention), and a one-pass OCR
+   * reader. Absent = false.
+   */
+  ocrCtc?: boolean;
+  /**
+   * A per-cell classifier on the scene memory (3×3 cells, area-pooled): each
+   * cell is empty or one (shape, colour, size), trained against the scene
+   * graph. A direct signal for what is where, the facts every caption and
+   * answer is made of. Training only; absent = false.
+   */
+  sceneCells?: boolean;
   /** Set from the tokenizer. */
   vocabSize: number;
 }
@@ -82,6 +103,12 @@ export const MOBILE_MM_PRESETS = {
   tinyP8: { encoder: { ...TINY.encoder, patchSize: 8, merge: 1, stemDim: 128 }, decoder: TINY.decoder },
   /** tiny with the calibration's plain positions (std 0.02, added once at the input): the second OCR diagnostic. */
   tinyPlainPos: { encoder: { ...TINY.encoder, positionInitStd: 0.02, memoryPositions: false }, decoder: TINY.decoder },
+  /** tiny with text lines read as 32 full-height 4-px columns (EXPERIMENTS.md, run 4). */
+  tinyCols: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder },
+  /** tinyCols with the OCR CTC head (EXPERIMENTS.md, run 5). */
+  tinyColsCtc: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder, ocrCtc: true },
+  /** tinyColsCtc plus the scene-cell head: both auxiliary signals (EXPERIMENTS.md, run 6). */
+  tinyAux: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder, ocrCtc: true, sceneCells: true },
   small: {
     encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8 },
     decoder: { ...TINY.decoder, dim: 256, numLayers: 4, numHeads: 8 },
@@ -111,12 +138,20 @@ export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
     'encoder.positionInitStd',
     `must be a positive number when given, got ${String(e.positionInitStd)}.`,
   );
+  checkConfig(
+    e.textTokens === undefined || e.textTokens === 'grid' || e.textTokens === 'columns',
+    'encoder.textTokens',
+    `must be 'grid' or 'columns' when given, got ${JSON.stringify(e.textTokens)}.`,
+  );
   checkConfig(e.memoryPositions === undefined || typeof e.memoryPositions === 'boolean', 'encoder.memoryPositions', `must be true or false when given, got ${String(e.memoryPositions)}.`);
   for (const kind of ['scene', 'text'] as const) {
     const [h, w] = IMAGE_SIZES[kind];
     const cell = e.patchSize * e.merge;
     checkConfig(h % cell === 0 && w % cell === 0, 'encoder.patchSize', `patchSize·merge = ${cell} must divide the ${kind} size ${h}×${w}.`);
   }
+  checkConfig(c.ocrCtc === undefined || typeof c.ocrCtc === 'boolean', 'ocrCtc', `must be true or false when given, got ${String(c.ocrCtc)}.`);
+  checkConfig(!c.ocrCtc || e.textTokens === 'columns', 'ocrCtc', "needs encoder.textTokens 'columns' (CTC reads a line as a left-to-right sequence).");
+  checkConfig(c.sceneCells === undefined || typeof c.sceneCells === 'boolean', 'sceneCells', `must be true or false when given, got ${String(c.sceneCells)}.`);
   const d = c.decoder;
   checkConfig(d != null && typeof d === 'object', 'decoder', 'must be an object.');
   for (const f of ['dim', 'numLayers', 'numHeads', 'maxLength'] as const) {
@@ -125,9 +160,37 @@ export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
   checkConfig(d.dim % d.numHeads === 0, 'decoder.numHeads', `must divide decoder.dim (${d.dim}).`);
 }
 
+/** Scene cells of the spec's grid, and the cell classes: empty + 3 shapes × 4 colours × 2 sizes. */
+export const SCENE_GRID = 3;
+export const SCENE_CELL_CLASSES = 1 + 3 * 4 * 2;
+
 /** Token grid [rows, cols] of an image kind under a config. */
+/**
+ * Area pooling from scene tokens to the 3×3 cells: P [9, R·Q], row c holds
+ * the fraction of cell c's area that each token covers (rows sum to 1).
+ */
+export function scenePoolMatrix(e: VisionEncoderConfig): Float32Array {
+  const [rows, cols] = tokenGrid(e, 'scene');
+  const [h, w] = IMAGE_SIZES.scene;
+  const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+  const p = new Float32Array(SCENE_GRID * SCENE_GRID * rows * cols);
+  const ch = h / SCENE_GRID;
+  const cw = w / SCENE_GRID;
+  const th = h / rows;
+  const tw = w / cols;
+  for (let ci = 0; ci < SCENE_GRID; ci++)
+    for (let cj = 0; cj < SCENE_GRID; cj++)
+      for (let ti = 0; ti < rows; ti++)
+        for (let tj = 0; tj < cols; tj++) {
+          const area = overlap(ci * ch, (ci + 1) * ch, ti * th, (ti + 1) * th) * overlap(cj * cw, (cj + 1) * cw, tj * tw, (tj + 1) * tw);
+          p[(ci * SCENE_GRID + cj) * rows * cols + ti * cols + tj] = area / (ch * cw);
+        }
+  return p;
+}
+
 export function tokenGrid(e: VisionEncoderConfig, kind: ImageKind): [number, number] {
   const [h, w] = IMAGE_SIZES[kind];
+  if (kind === 'text' && e.textTokens === 'columns') return [1, w / e.patchSize];
   const cell = e.patchSize * e.merge;
   return [h / cell, w / cell];
 }

@@ -3,6 +3,9 @@ export {
   MOBILE_MM_PRESETS,
   validateVisionLanguageConfig,
   tokenGrid,
+  scenePoolMatrix,
+  SCENE_GRID,
+  SCENE_CELL_CLASSES,
   type ImageKind,
   type PresetName,
   type VisionEncoderConfig,
@@ -11,6 +14,7 @@ export {
 } from './config.js';
 export { SceneTokenizer, SCENE_WORDS, OCR_CHARS, type SceneTokenizerJSON } from './scene-tokenizer.js';
 export { PatchStem, type PatchStemArgs } from './patch-stem.js';
+export { TokenClassHead } from './token-class-head.js';
 export { VisionEncoder } from './vision-encoder.js';
 export { VisionLanguageModel, type Task, type TaskExample, type TrainBatch } from './model.js';
 export { greedyDecodeBatch, type GreedyOptions } from './greedy.js';

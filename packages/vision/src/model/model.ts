@@ -13,9 +13,10 @@
  * Shapes: B=batch, L=sequence length − 1, S=memory tokens, C=width, V=vocabulary.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, TextDecoder as CoreTextDecoder, prefixWeights, setLinearKernelHook, type LayerVariable } from '@mobile-mm/core';
+import { MobileMMError, TextDecoder as CoreTextDecoder, ctcGreedyDecode, ctcLoss, prefixWeights, setLinearKernelHook, type LayerVariable } from '@mobile-mm/core';
+import { TokenClassHead } from './token-class-head.js';
 import { quantizedMatMul, type QuantizedTensor } from '@mobile-mm/int2';
-import { MOBILE_MM_PRESETS, validateVisionLanguageConfig, type ImageKind, type PresetName, type VisionLanguageConfig } from './config.js';
+import { MOBILE_MM_PRESETS, SCENE_CELL_CLASSES, SCENE_GRID, scenePoolMatrix, validateVisionLanguageConfig, type ImageKind, type PresetName, type VisionLanguageConfig } from './config.js';
 import { SceneTokenizer } from './scene-tokenizer.js';
 import { VisionEncoder } from './vision-encoder.js';
 
@@ -40,11 +41,23 @@ export interface TrainBatch {
   targets: tf.Tensor2D;
   /** float32 [B, L]: loss weight per target (0 off the answer; per-task balanced; sums to 1). */
   weights: tf.Tensor2D;
+  /** CTC targets of the text-line rows, in batch order (models with ocrCtc; see batchCtc). */
+  ctc?: { labels: number[][]; weight: number };
+  /**
+   * Scene-cell targets of the scene rows, in batch order (models with
+   * sceneCells): 9 classes per scene, row by row (0 empty, else
+   * 1 + (shape·4 + colour)·2 + size), and the term's weight.
+   */
+  cells?: { labels: Int32Array; weight: number };
 }
 
 export class VisionLanguageModel {
   readonly encoder: VisionEncoder;
   readonly decoder: CoreTextDecoder;
+  /** Per-column OCR classes (config.ocrCtc): blank = 0, then the tokenizer's characters. */
+  readonly ctcHead: TokenClassHead | null = null;
+  /** Per-cell scene classes (config.sceneCells). */
+  readonly cellHead: TokenClassHead | null = null;
   /** Linear kernels replaced by packed weights (usePackedKernel): their float variables are freed. */
   private readonly packedKernels = new Map<string, QuantizedTensor>();
 
@@ -71,6 +84,14 @@ export class VisionLanguageModel {
       tieEmbeddings: d.tieEmbeddings,
       memoryDim: config.encoder.dim,
     });
+    if (config.ocrCtc) {
+      this.ctcHead = new TokenClassHead({ dim: config.encoder.dim, classes: tokenizer.chars.length + 1, name: 'ocr_ctc' });
+      this.ctcHead.build([null, null, config.encoder.dim]);
+    }
+    if (config.sceneCells) {
+      this.cellHead = new TokenClassHead({ dim: config.encoder.dim, classes: SCENE_CELL_CLASSES, name: 'scene_cells' });
+      this.cellHead.build([null, null, config.encoder.dim]);
+    }
   }
 
   static fromPreset(name: PresetName, tokenizer = new SceneTokenizer()): VisionLanguageModel {
@@ -140,21 +161,106 @@ export class VisionLanguageModel {
     return { inputs, targets, weights, shape: [b, len] as [number, number] };
   }
 
-  /** Memory for a batch's image groups, concatenated in batch order: [B, S, C]. */
-  private batchMemory(groups: TrainBatch['groups'], training: boolean): tf.Tensor3D {
-    const parts = groups.map((g) => this.encoder.forward(g.images, g.kind, training));
-    const s = new Set(parts.map((p) => p.shape[1]));
-    if (s.size > 1) throw new MobileMMError('INVALID_CONFIG', 'Image kinds give different token counts; they cannot share a batch.');
-    return parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor3D);
+  /**
+   * CTC targets for the OCR rows of `examples` (in order): class ids (blank 0,
+   * then the tokenizer's characters) and the CTC term's weight, the OCR
+   * task's loss share (w_ocr/Σw, as in batchTokens). Null without an OCR row
+   * or a CTC head.
+   */
+  batchCtc(examples: TaskExample[], taskWeights: Partial<Record<Task, number>> = {}): TrainBatch['ctc'] | undefined {
+    const ocr = examples.filter((e) => e.task === 'ocr');
+    if (!this.ctcHead || ocr.length === 0) return undefined;
+    const tasks = [...new Set(examples.map((e) => e.task))];
+    const wsum = tasks.reduce((s, t) => s + (taskWeights[t] ?? 1), 0);
+    return { labels: ocr.map((e) => this.ctcClasses(e.answer)), weight: (taskWeights.ocr ?? 1) / wsum };
   }
 
-  /** Weighted cross-entropy of a batch (a scalar). Call inside tf.tidy / a gradient function. */
+  /** A text line's CTC class ids: character index + 1 (unknown characters are rejected). */
+  ctcClasses(text: string): number[] {
+    const chars = this.tokenizer.chars;
+    return [...text].map((c) => {
+      const i = chars.indexOf(c);
+      if (i < 0) throw new MobileMMError('INVALID_ARGUMENT', `OCR text ${JSON.stringify(text)} has "${c}"; accepted characters: ${chars.join('')}.`);
+      return i + 1;
+    });
+  }
+
+  /**
+   * Reads text lines in one pass with the CTC head: images [B, 32, 128, 3]
+   * in [0,1] → strings (best path: argmax per column, repeats merged, blanks
+   * dropped). Synchronous (dataSync): one small read-back per batch.
+   */
+  readLinesCtc(images: tf.Tensor4D): string[] {
+    const head = this.ctcHead;
+    if (!head) throw new MobileMMError('INVALID_CONFIG', 'readLinesCtc: this model has no OCR CTC head (config.ocrCtc).', { field: 'ocrCtc' });
+    const logp = tf.tidy(() => head.forward(this.encoder.forward(images, 'text'))); // [B, T, K]
+    const [b, t, k] = logp.shape;
+    const data = logp.dataSync();
+    logp.dispose();
+    const chars = this.tokenizer.chars;
+    return Array.from({ length: b }, (_, i) => ctcGreedyDecode(data.subarray(i * t * k, (i + 1) * t * k), t, k).map((c) => chars[c - 1]).join('').trim());
+  }
+
+  /**
+   * Weighted cross-entropy of a batch (a scalar). Call inside tf.tidy / a gradient function.
+   *
+   * Groups whose memories have the same token count share one decoder call
+   * (memories concatenated in batch order); otherwise (text lines read as
+   * columns) each group's rows are decoded against its own memory and the
+   * weighted sums added — the same loss, since rows are independent.
+   */
   loss(batch: TrainBatch, training = true): tf.Scalar {
-    const memory = this.batchMemory(batch.groups, training);
-    const logits = this.decoder.logits(batch.inputs, memory, { training }); // [B, L, V]
+    const memories = batch.groups.map((g) => this.encoder.forward(g.images, g.kind, training)); // [Bk, Sk, C] each
+    let loss = this.crossEntropy(batch, memories, training);
+    const text = batch.groups.findIndex((g) => g.kind === 'text');
+    if (this.ctcHead && batch.ctc && text >= 0) {
+      // CTC per OCR row, normalised like the cross-entropy (per target: the characters plus <eos>).
+      const { labels, weight } = batch.ctc;
+      const nll = ctcLoss(this.ctcHead.forward(memories[text]), labels); // [Bt]
+      const targets = labels.reduce((s, l) => s + l.length + 1, 0);
+      loss = tf.add(loss, tf.mul(tf.sum(nll), weight / targets)) as tf.Scalar;
+    }
+    const scene = batch.groups.findIndex((g) => g.kind === 'scene');
+    if (this.cellHead && batch.cells && scene >= 0) {
+      const logp = this.cellHead.forward(this.sceneCells(memories[scene])); // [Bs, 9, K]
+      const picked = tf.sum(tf.mul(tf.oneHot(tf.tensor1d(batch.cells.labels, 'int32'), SCENE_CELL_CLASSES), tf.reshape(logp, [-1, SCENE_CELL_CLASSES])), -1); // [Bs·9]
+      loss = tf.add(loss, tf.mul(tf.mean(picked), -batch.cells.weight)) as tf.Scalar;
+    }
+    return loss;
+  }
+
+  /** Scene memory [B, R·Q, C] → area-pooled 3×3 cells [B, 9, C]. */
+  sceneCells(memory: tf.Tensor3D): tf.Tensor3D {
+    const [b, t, c] = memory.shape;
+    const pool = tf.tensor2d(scenePoolMatrix(this.config.encoder), [SCENE_GRID * SCENE_GRID, t]); // [9, T]
+    const flat = tf.reshape(tf.transpose(memory, [1, 0, 2]), [t, b * c]); // [T, B·C]
+    const cells = tf.reshape(tf.matMul(pool, flat), [SCENE_GRID * SCENE_GRID, b, c]); // [9, B, C]
+    return tf.transpose(cells, [1, 0, 2]) as tf.Tensor3D; // [B, 9, C]
+  }
+
+  private crossEntropy(batch: TrainBatch, memories: tf.Tensor3D[], training: boolean): tf.Scalar {
+    if (new Set(memories.map((m) => m.shape[1])).size === 1) {
+      const memory = memories.length === 1 ? memories[0] : (tf.concat(memories, 0) as tf.Tensor3D);
+      return this.weightedNll(memory, batch.inputs, batch.targets, batch.weights, training);
+    }
+    const len = batch.inputs.shape[1];
+    let row = 0;
+    const parts = memories.map((memory) => {
+      const n = memory.shape[0];
+      const rows = <T extends tf.Tensor2D>(t: T) => tf.slice(t, [row, 0], [n, len]) as T;
+      const part = this.weightedNll(memory, rows(batch.inputs), rows(batch.targets), rows(batch.weights), training);
+      row += n;
+      return part;
+    });
+    return tf.addN(parts) as tf.Scalar;
+  }
+
+  /** −Σ weights · log p(targets | inputs, memory) over [B, L]. */
+  private weightedNll(memory: tf.Tensor3D, inputs: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor2D, training: boolean): tf.Scalar {
+    const logits = this.decoder.logits(inputs, memory, { training }); // [B, L, V]
     const logp = tf.logSoftmax(logits); // [B, L, V]
-    const picked = tf.sum(tf.mul(tf.oneHot(batch.targets, this.config.vocabSize), logp), -1); // [B, L]
-    return tf.neg(tf.sum(tf.mul(picked, batch.weights))) as tf.Scalar;
+    const picked = tf.sum(tf.mul(tf.oneHot(targets, this.config.vocabSize), logp), -1); // [B, L]
+    return tf.neg(tf.sum(tf.mul(picked, weights))) as tf.Scalar;
   }
 
   /** Every layer variable by a stable dotted name (`encoder.…`, `decoder.…`), packed kernels included. */
@@ -162,6 +268,8 @@ export class VisionLanguageModel {
     return {
       ...prefixWeights('encoder', this.encoder.namedWeights()),
       ...prefixWeights('decoder', this.decoder.namedLayerWeights()),
+      ...(this.ctcHead ? prefixWeights('ocr_ctc', this.ctcHead.namedWeights()) : {}),
+      ...(this.cellHead ? prefixWeights('scene_cells', this.cellHead.namedWeights()) : {}),
     };
   }
 

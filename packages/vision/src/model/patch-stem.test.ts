@@ -99,3 +99,61 @@ it('rejects images whose size is not a multiple of patch·merge', () => {
     x.dispose();
   }
 });
+
+/** Naive float64 column tokens: stage 1 per 4-px patch, then each full-height column of features → one token. */
+function naiveColumns(img: Float64Array, b: number, h: number, w: number, p: number, wts: Record<string, Float64Array>, s: number, c: number) {
+  const hp = h / p;
+  const wp = w / p;
+  const f = (n: number, i: number, j: number, o: number) => {
+    let acc = wts.b1[o];
+    let idx = 0;
+    for (let py = 0; py < p; py++) for (let px = 0; px < p; px++) for (let ch = 0; ch < 3; ch++, idx++) acc += img[((n * h + i * p + py) * w + j * p + px) * 3 + ch] * wts.w1[idx * s + o];
+    return gelu(acc);
+  };
+  const out = new Float64Array(b * wp * c);
+  for (let n = 0; n < b; n++)
+    for (let j = 0; j < wp; j++) {
+      const col: number[] = [];
+      for (let i = 0; i < hp; i++) for (let k = 0; k < s; k++) col.push(f(n, i, j, k));
+      for (let o = 0; o < c; o++) {
+        let acc = wts.bcol[o];
+        for (let t = 0; t < col.length; t++) acc += col[t] * wts.wcol[t * c + o];
+        out[(n * wp + j) * c + o] = acc;
+      }
+    }
+  return out;
+}
+
+describeBackends('PatchStem columns', (env) => {
+  const tol = env.backend === 'webgl' ? 2e-3 : 1e-4;
+  it('forwardColumns matches a naive float64 column embedding on random images, no leaks', async () => {
+    const [b, h, w, p, s, c] = [2, 16, 24, 4, 6, 10];
+    const stem = new PatchStem({ patchSize: p, merge: 2, stemDim: s, dim: c, columnRows: h / p });
+    stem.build([null, null, null, 3]);
+    const named = stem.namedWeights();
+    expect(Object.keys(named)).toContain('column.kernel');
+    const short: Record<string, string> = { 'stage1.kernel': 'w1', 'stage1.bias': 'b1', 'column.kernel': 'wcol', 'column.bias': 'bcol' };
+    const wts: Record<string, Float64Array> = {};
+    let seed = 40;
+    for (const [k, v] of Object.entries(named)) {
+      const shape = v.shape as number[];
+      const t = tf.tensor(Float32Array.from(randn(shape.reduce((a, x) => a * x, 1), seed++, 0.3)), shape);
+      v.write(t);
+      t.dispose();
+      if (short[k]) wts[short[k]] = Float64Array.from(await v.read().data());
+    }
+    const x = tf.tensor4d(Float32Array.from(randn(b * h * w * 3, 7, 0.5)), [b, h, w, 3]);
+    const want = naiveColumns(Float64Array.from(await x.data()), b, h, w, p, wts, s, c);
+    await expectNoLeak(async () => {
+      const y = tf.tidy(() => stem.forwardColumns(x));
+      expect(y.shape).toEqual([b, w / p, c]);
+      expectClose(await y.data(), want, tol, tol, 'columns');
+      y.dispose();
+    });
+    // A column stem needs images exactly columnRows·p high.
+    const tall = tf.zeros([1, h + p, w, 3]) as tf.Tensor4D;
+    expect(() => stem.forwardColumns(tall)).toThrowError(/px high/);
+    tf.dispose([x, tall]);
+    for (const v of Object.values(named)) v.dispose();
+  });
+});

@@ -5,6 +5,8 @@
  *   (conv)   optional 3×3 neighbourhood mixing, residual:
  *            f = f + GELU(Wc·concat(3×3 neighbours of f) + bc)       [B, H/p, W/p, S]
  *   stage 2: every m×m block of stage-1 features → W2·concat + b2   [B, T, C]
+ *   (columns) or, optionally, every full-height column of stage-1
+ *            features → Wcol·concat + bcol                            [B, W/p, C]
  *
  * It is a stride-p conv followed by a stride-m conv, written as reshapes and
  * matmuls: the tfjs wasm backend has no Conv2DBackpropFilter kernel, so a real
@@ -26,6 +28,11 @@ export interface PatchStemArgs {
   dim: number;
   /** Add the 3×3 neighbourhood mixing after stage 1 (default false). */
   conv?: boolean;
+  /**
+   * Stage-1 rows of a full-height column token (forwardColumns). 0 or absent:
+   * no column stage. Text lines use it: 32 px / 4 px = 8.
+   */
+  columnRows?: number;
   name?: string;
 }
 
@@ -36,6 +43,9 @@ export class PatchStem extends tfl.layers.Layer {
   readonly stemDim: number;
   readonly dim: number;
   readonly conv: boolean;
+  readonly columnRows: number;
+  private wcol: tfl.LayerVariable | null = null;
+  private bcol: tfl.LayerVariable | null = null;
   private wc: tfl.LayerVariable | null = null;
   private bc: tfl.LayerVariable | null = null;
   private w1!: tfl.LayerVariable;
@@ -50,6 +60,7 @@ export class PatchStem extends tfl.layers.Layer {
     this.stemDim = args.stemDim;
     this.dim = args.dim;
     this.conv = args.conv ?? false;
+    this.columnRows = args.columnRows ?? 0;
   }
 
   override build(_inputShape?: tfl.Shape | tfl.Shape[]): void {
@@ -66,6 +77,11 @@ export class PatchStem extends tfl.layers.Layer {
       this.wc = this.addWeight('conv_kernel', [inC, this.stemDim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / inC) }));
       this.bc = this.addWeight('conv_bias', [this.stemDim], 'float32', tfl.initializers.zeros());
     }
+    if (this.columnRows > 0) {
+      const inCol = this.columnRows * this.stemDim;
+      this.wcol = this.addWeight('column_kernel', [inCol, this.dim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / inCol) }));
+      this.bcol = this.addWeight('column_bias', [this.dim], 'float32', tfl.initializers.zeros());
+    }
     this.built = true;
   }
 
@@ -79,21 +95,13 @@ export class PatchStem extends tfl.layers.Layer {
 
   /** images [B, H, W, 3] in [0, 1] → tokens [B, R·Q, C]. Call inside tf.tidy. */
   forward(images: tf.Tensor4D): tf.Tensor3D {
-    const [b, h, w, ch] = images.shape;
+    const [b, h, w] = images.shape;
     const p = this.patchSize;
     const m = this.merge;
-    if (ch !== 3 || h % (p * m) !== 0 || w % (p * m) !== 0) {
-      throw new MobileMMError('INVALID_SHAPE', `${this.name}: images must be [B, H, W, 3] with H, W multiples of ${p * m}; got [${images.shape}].`, {
-        actual: images.shape,
-      });
-    }
+    this.checkImages(images, p * m);
     const hp = h / p;
     const wp = w / p;
-    let x: tf.Tensor = tf.reshape(images, [b, hp, p, wp, p, 3]); // [B, H/p, p, W/p, p, 3]
-    x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, H/p, W/p, p, p, 3]
-    x = tf.reshape(x, [b * hp * wp, p * p * 3]); // [B·H/p·W/p, p·p·3]
-    x = geluSigmoid(linear2d(x as tf.Tensor2D, this.w1, this.b1)); // [B·H/p·W/p, S]
-    if (this.wc && this.bc) x = this.mix3x3(tf.reshape(x, [b, hp, wp, this.stemDim]) as tf.Tensor4D); // [B·H/p·W/p, S]
+    let x: tf.Tensor = this.stage1(images); // [B·H/p·W/p, S]
     const r = hp / m;
     const q = wp / m;
     x = tf.reshape(x, [b, r, m, q, m, this.stemDim]); // [B, R, m, Q, m, S]
@@ -101,6 +109,54 @@ export class PatchStem extends tfl.layers.Layer {
     x = tf.reshape(x, [b * r * q, m * m * this.stemDim]); // [B·R·Q, m·m·S]
     x = linear2d(x as tf.Tensor2D, this.w2, this.b2); // [B·R·Q, C]
     return tf.reshape(x, [b, r * q, this.dim]); // [B, T, C]
+  }
+
+  /**
+   * images [B, H, W, 3] with H = columnRows·p → one token per p-px-wide,
+   * full-height column: [B, W/p, C]. A text line becomes a left-to-right
+   * sequence, whatever the glyphs' height and vertical jitter. Call inside tf.tidy.
+   */
+  forwardColumns(images: tf.Tensor4D): tf.Tensor3D {
+    const [b, h, w] = images.shape;
+    const p = this.patchSize;
+    if (!this.wcol || !this.bcol) {
+      throw new MobileMMError('INVALID_CONFIG', `${this.name}: forwardColumns needs a stem built with columnRows > 0.`, { field: 'columnRows' });
+    }
+    this.checkImages(images, p);
+    if (h !== this.columnRows * p) {
+      throw new MobileMMError('INVALID_SHAPE', `${this.name}: column tokens need images ${this.columnRows * p} px high; got [${images.shape}].`, {
+        actual: images.shape,
+      });
+    }
+    const wp = w / p;
+    let x: tf.Tensor = tf.reshape(this.stage1(images), [b, this.columnRows, wp, this.stemDim]); // [B, H/p, W/p, S]
+    x = tf.transpose(x, [0, 2, 1, 3]); // [B, W/p, H/p, S]
+    x = tf.reshape(x, [b * wp, this.columnRows * this.stemDim]); // [B·W/p, H/p·S]
+    x = linear2d(x as tf.Tensor2D, this.wcol, this.bcol); // [B·W/p, C]
+    return tf.reshape(x, [b, wp, this.dim]); // [B, W/p, C]
+  }
+
+  private checkImages(images: tf.Tensor4D, cell: number): void {
+    const [, h, w, ch] = images.shape;
+    if (ch !== 3 || h % cell !== 0 || w % cell !== 0) {
+      throw new MobileMMError('INVALID_SHAPE', `${this.name}: images must be [B, H, W, 3] with H, W multiples of ${cell}; got [${images.shape}].`, {
+        actual: images.shape,
+      });
+    }
+  }
+
+  /** Stage 1 (and the optional 3×3 mixing): images → [B·H/p·W/p, S], rows in raster order. */
+  private stage1(images: tf.Tensor4D): tf.Tensor2D {
+    const [b, h, w] = images.shape;
+    const p = this.patchSize;
+    const hp = h / p;
+    const wp = w / p;
+    let x: tf.Tensor = tf.reshape(images, [b, hp, p, wp, p, 3]); // [B, H/p, p, W/p, p, 3]
+    x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, H/p, W/p, p, p, 3]
+    x = tf.reshape(x, [b * hp * wp, p * p * 3]); // [B·H/p·W/p, p·p·3]
+    x = geluSigmoid(linear2d(x as tf.Tensor2D, this.w1, this.b1)); // [B·H/p·W/p, S]
+    if (this.wc && this.bc) x = this.mix3x3(tf.reshape(x, [b, hp, wp, this.stemDim]) as tf.Tensor4D); // [B·H/p·W/p, S]
+    return x as tf.Tensor2D;
   }
 
   /** f [B, R, Q, S] → f + GELU(3×3 conv of f), flattened to [B·R·Q, S]. */
@@ -125,11 +181,12 @@ export class PatchStem extends tfl.layers.Layer {
       ...(this.wc && this.bc ? { 'conv.kernel': this.wc, 'conv.bias': this.bc } : {}),
       'stage2.kernel': this.w2,
       'stage2.bias': this.b2,
+      ...(this.wcol && this.bcol ? { 'column.kernel': this.wcol, 'column.bias': this.bcol } : {}),
     };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), patchSize: this.patchSize, merge: this.merge, stemDim: this.stemDim, dim: this.dim, conv: this.conv };
+    return { ...super.getConfig(), patchSize: this.patchSize, merge: this.merge, stemDim: this.stemDim, dim: this.dim, conv: this.conv, columnRows: this.columnRows };
   }
 }
 tf.serialization.registerClass(PatchStem, SERIALIZATION_PACKAGE);

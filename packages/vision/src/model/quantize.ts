@@ -55,7 +55,7 @@ export interface ModelQuantization {
 }
 
 /** Kernels that go through linear2d (so a hook or packed weight can stand in for them). */
-const LINEAR_KERNEL = /\.(q|k|v|out|up|down|gate|stage1|stage2|conv)\.kernel$/;
+const LINEAR_KERNEL = /(\.(q|k|v|out|up|down|gate|stage1|stage2|conv|column)|^ocr_ctc|^scene_cells)\.kernel$/;
 
 /** Names of the model's quantizable linear kernels, sorted. */
 export function linearKernelNames(model: VisionLanguageModel): string[] {

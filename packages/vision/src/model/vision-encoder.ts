@@ -1,7 +1,7 @@
 /**
  * VisionEncoder: image → memory tokens for the decoder's cross-attention.
  *
- *   x = stem(image)                        [B, T, C]   two-stage patch MLP
+ *   x = stem(image)                        [B, T, C]   two-stage patch MLP (text: optionally full-height columns)
  *   x = x + pos2d[kind](rows, cols)        [B, T, C]   one learned row+column table per image kind
  *   for each block: x = block(x)           [B, T, C]   pre-norm, bidirectional
  *   memory = norm(x) + pos2d[kind]         [B, T, C]   positions again, for the decoder
@@ -23,7 +23,7 @@ import {
   type NormLayer,
 } from '@mobile-mm/core';
 import { PatchStem } from './patch-stem.js';
-import { tokenGrid, type ImageKind, type VisionEncoderConfig } from './config.js';
+import { IMAGE_SIZES, tokenGrid, type ImageKind, type VisionEncoderConfig } from './config.js';
 
 export class VisionEncoder {
   readonly stem: PatchStem;
@@ -34,7 +34,10 @@ export class VisionEncoder {
   constructor(readonly config: VisionEncoderConfig, name = 'vision_encoder') {
     const c = config;
     const tokens: tfl.Shape = [null, null, c.dim];
-    this.stem = new PatchStem({ patchSize: c.patchSize, merge: c.merge, stemDim: c.stemDim, dim: c.dim, conv: c.stemConv ?? false, name: `${name}_stem` });
+    this.stem = new PatchStem({ patchSize: c.patchSize, merge: c.merge, stemDim: c.stemDim, dim: c.dim, conv: c.stemConv ?? false,
+      columnRows: c.textTokens === 'columns' ? IMAGE_SIZES.text[0] / c.patchSize : 0,
+      name: `${name}_stem`,
+    });
     this.stem.build([null, null, null, 3]);
     const pos = (kind: ImageKind) => {
       const [rows, cols] = tokenGrid(c, kind);
@@ -57,7 +60,8 @@ export class VisionEncoder {
 
   /** images [B, H, W, 3] in [0,1] of one kind → memory [B, T, C]. Call inside tf.tidy. */
   forward(images: tf.Tensor4D, kind: ImageKind, training = false): tf.Tensor3D {
-    let x = this.stem.forward(images); // [B, T, C]
+    const columns = kind === 'text' && this.config.textTokens === 'columns';
+    let x = columns ? this.stem.forwardColumns(images) : this.stem.forward(images); // [B, T, C]
     const grid = tokenGrid(this.config, kind);
     x = this.positions[kind].forward(x, grid) as tf.Tensor3D; // [B, T, C]
     for (const block of this.blocks) x = block.forward(x, { training });
