@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeBackends, expectNoLeak, randn } from '../test-utils/index.js';
 import { isMobileMMError } from '../errors.js';
-import { ctcGreedyDecode, ctcLoss } from './ctc.js';
+import { ctcBestPath, ctcGreedyDecode, ctcLoss } from './ctc.js';
 
 /** Float64 brute force: sum over all K^T frame paths whose collapse (merge repeats, drop blanks) equals the label. */
 function bruteForceNll(logp: Float64Array, t: number, k: number, label: number[], blank: number): number {
@@ -111,4 +111,9 @@ it('greedy decoding merges repeats and drops blanks', () => {
   const seq = [1, 1, 0, 1, 2, 2, 0];
   const lp = seq.flatMap((c) => [0, 1, 2].map((j) => (j === c ? 0 : -5)));
   expect(ctcGreedyDecode(lp, seq.length, 3)).toEqual([1, 1, 2]);
+  const path = ctcBestPath(lp, seq.length, 3);
+  expect(path.logProbs).toEqual([0, 0, 0]);
+  expect(path.score).toBe(0);
+  // With a blank at 2, frame 4's argmax (class 2) is a blank.
+  expect(ctcGreedyDecode(lp, seq.length, 3, 2)).toEqual([1, 0, 1, 0]);
 });

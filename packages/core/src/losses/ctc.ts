@@ -91,15 +91,40 @@ export function ctcLoss(logProbs: tf.Tensor3D, labels: readonly (readonly number
   });
 }
 
-/** Best path: argmax class per frame, repeats merged, blanks dropped. frames [T][K] → label ids. */
-export function ctcGreedyDecode(logProbs: ArrayLike<number>, frames: number, classes: number, blank = 0): number[] {
-  const out: number[] = [];
+/** One row's best CTC path. */
+export interface CtcPath {
+  /** Labels after merging repeats and dropping blanks. */
+  labels: number[];
+  /** log p of each label at the first frame it was emitted. */
+  logProbs: number[];
+  /** log p of the whole frame path (Σ of each frame's best log p). */
+  score: number;
+}
+
+/**
+ * Best path: argmax class per frame, repeats merged, blanks dropped.
+ * logProbs holds [T][K] log-probabilities of one row.
+ */
+export function ctcBestPath(logProbs: ArrayLike<number>, frames: number, classes: number, blank = 0): CtcPath {
+  const labels: number[] = [];
+  const lps: number[] = [];
+  let score = 0;
   let prev = -1;
   for (let f = 0; f < frames; f++) {
     let best = 0;
     for (let c = 1; c < classes; c++) if (logProbs[f * classes + c] > logProbs[f * classes + best]) best = c;
-    if (best !== prev && best !== blank) out.push(best);
+    const lp = logProbs[f * classes + best];
+    score += lp;
+    if (best !== prev && best !== blank) {
+      labels.push(best);
+      lps.push(lp);
+    }
     prev = best;
   }
-  return out;
+  return { labels, logProbs: lps, score };
+}
+
+/** The labels of ctcBestPath. */
+export function ctcGreedyDecode(logProbs: ArrayLike<number>, frames: number, classes: number, blank = 0): number[] {
+  return ctcBestPath(logProbs, frames, classes, blank).labels;
 }

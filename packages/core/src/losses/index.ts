@@ -1,1 +1,1 @@
-export { ctcLoss, ctcGreedyDecode, type CtcOptions } from './ctc.js';
+export { ctcLoss, ctcBestPath, ctcGreedyDecode, type CtcOptions, type CtcPath } from './ctc.js';

@@ -13,7 +13,7 @@
  * Shapes: B=batch, L=sequence length − 1, S=memory tokens, C=width, V=vocabulary.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, TextDecoder as CoreTextDecoder, ctcGreedyDecode, ctcLoss, prefixWeights, setLinearKernelHook, type LayerVariable } from '@mobile-mm/core';
+import { MobileMMError, TextDecoder as CoreTextDecoder, ctcBestPath, ctcLoss, prefixWeights, setLinearKernelHook, type CtcPath, type LayerVariable } from '@mobile-mm/core';
 import { TokenClassHead } from './token-class-head.js';
 import { quantizedMatMul, type QuantizedTensor } from '@mobile-mm/int2';
 import { MOBILE_MM_PRESETS, SCENE_CELL_CLASSES, SCENE_GRID, scenePoolMatrix, validateVisionLanguageConfig, type ImageKind, type PresetName, type VisionLanguageConfig } from './config.js';
@@ -186,19 +186,32 @@ export class VisionLanguageModel {
   }
 
   /**
-   * Reads text lines in one pass with the CTC head: images [B, 32, 128, 3]
-   * in [0,1] → strings (best path: argmax per column, repeats merged, blanks
-   * dropped). Synchronous (dataSync): one small read-back per batch.
+   * Best CTC paths of text-line memory [B, T, C] (the CTC head's argmax per
+   * column, repeats merged, blanks dropped), as the tokenizer's character ids
+   * with their log-probs. Synchronous (dataSync): one small read-back.
    */
-  readLinesCtc(images: tf.Tensor4D): string[] {
+  ctcPaths(memory: tf.Tensor3D): CtcPath[] {
     const head = this.ctcHead;
-    if (!head) throw new MobileMMError('INVALID_CONFIG', 'readLinesCtc: this model has no OCR CTC head (config.ocrCtc).', { field: 'ocrCtc' });
-    const logp = tf.tidy(() => head.forward(this.encoder.forward(images, 'text'))); // [B, T, K]
+    if (!head) throw new MobileMMError('INVALID_CONFIG', 'This model has no OCR CTC head (config.ocrCtc).', { field: 'ocrCtc' });
+    const logp = tf.tidy(() => head.forward(memory)); // [B, T, K]
     const [b, t, k] = logp.shape;
     const data = logp.dataSync();
     logp.dispose();
     const chars = this.tokenizer.chars;
-    return Array.from({ length: b }, (_, i) => ctcGreedyDecode(data.subarray(i * t * k, (i + 1) * t * k), t, k).map((c) => chars[c - 1]).join('').trim());
+    return Array.from({ length: b }, (_, i) => {
+      const p = ctcBestPath(data.subarray(i * t * k, (i + 1) * t * k), t, k);
+      return { ...p, labels: p.labels.map((c) => this.tokenizer.encodeChars(chars[c - 1])[0]) };
+    });
+  }
+
+  /** Reads text lines [B, 32, 128, 3] in [0,1] in one pass with the CTC head. */
+  readLinesCtc(images: tf.Tensor4D): string[] {
+    const memory = this.encode(images, 'text');
+    try {
+      return this.ctcPaths(memory).map((p) => this.decodeAnswer(p.labels));
+    } finally {
+      memory.dispose();
+    }
   }
 
   /**

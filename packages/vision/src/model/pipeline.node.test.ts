@@ -56,6 +56,39 @@ describeBackends('inference pipeline', () => {
     expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.decodeMs);
   });
 
+  it('decoding "ctc" reads a line in one pass: equal to a hand-collapsed argmax of the CTC head, tokens streamed, no leaks', async () => {
+    const aux = smallModel(false, true);
+    const images = [randomImage(128, 32, 21), randomImage(100, 40, 22)];
+    const tokens: string[] = ['', ''];
+    const result = await expectNoLeak(() => answer(aux, images, 'ocr', undefined, { decoding: 'ctc', onToken: (e) => (tokens[e.row] += e.text) }));
+    const x = tf.stack(images.map((im) => preprocess(im, { width: 128, height: 32 }))) as tf.Tensor4D;
+    const memory = aux.encode(x, 'text');
+    const logp = tf.tidy(() => aux.ctcHead!.forward(memory));
+    const [b, t, k] = logp.shape;
+    const v = await logp.data();
+    tf.dispose([x, memory, logp]);
+    const chars = aux.tokenizer.chars;
+    const want = Array.from({ length: b }, (_, i) => {
+      let out = '';
+      let prev = -1;
+      for (let f = 0; f < t; f++) {
+        let best = 0;
+        for (let c = 0; c < k; c++) if (v[(i * t + f) * k + c] > v[(i * t + f) * k + best]) best = c;
+        if (best !== 0 && best !== prev) out += chars[best - 1];
+        prev = best;
+      }
+      return out.trim();
+    });
+    expect(want.some((w) => w.length > 0), 'the random head emits some characters').toBe(true);
+    expect(result.answers.map((a) => a.text)).toEqual(want);
+    expect(tokens.map((s) => s.trim())).toEqual(want);
+    expect(result.answers.every((a) => a.finishReason === 'stop' && a.score <= 0)).toBe(true);
+    await expectCode(answer(aux, images[0], 'vqa', 'how many objects are there?', { decoding: 'ctc' }), 'INVALID_ARGUMENT');
+    await expectCode(answer(aux, images[0], 'ocr', undefined, { decoding: 'ctc', beamWidth: 2 }), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, images[0], 'ocr', undefined, { decoding: 'ctc' }), 'INVALID_ARGUMENT');
+    aux.dispose();
+  });
+
   it('OCR reads a text line (32×128) with the "ocr" prompt by default', async () => {
     const img = randomImage(128, 32, 4);
     const r = await expectNoLeak(() => answer(model, img, 'ocr', undefined, { maxNewTokens: 5 }));

@@ -46,8 +46,12 @@ export const TASK_PROMPTS: Readonly<Record<'caption' | 'ocr', string>> = Object.
  */
 export const TASK_MAX_NEW_TOKENS: Readonly<Record<Task, number>> = Object.freeze({ caption: 40, ocr: 16, vqa: 4 });
 
-export type Decoding = 'greedy' | 'beam' | 'sample';
-export const DECODINGS: readonly Decoding[] = ['greedy', 'beam', 'sample'];
+/**
+ * 'greedy', 'beam' and 'sample' run the decoder; 'ctc' (OCR only, models with
+ * the CTC head) reads the line in one pass from the encoder's columns.
+ */
+export type Decoding = 'greedy' | 'beam' | 'sample' | 'ctc';
+export const DECODINGS: readonly Decoding[] = ['greedy', 'beam', 'sample', 'ctc'];
 
 /** The image kind a task reads. */
 export function taskKind(task: Task): ImageKind {
@@ -233,6 +237,7 @@ function hash64(bytes: Uint8Array): string {
 function generationOptions(options: AnswerOptions, maxNewTokens: number, eosId: number, memory: tf.Tensor3D): GenerateOptions {
   const decoding = options.decoding ?? 'greedy';
   if (!DECODINGS.includes(decoding)) throw badArgument('decoding', `must be one of ${DECODINGS.join(', ')}, got ${JSON.stringify(decoding)}.`);
+  if (decoding === 'ctc') throw badArgument('decoding', '"ctc" does not run the decoder.');
   const base: GenerateOptions = { maxNewTokens, stopTokens: [eosId], memory, strategy: decoding };
   if (options.signal !== undefined) base.signal = options.signal;
   if (decoding === 'beam') {
@@ -255,6 +260,15 @@ function generationOptions(options: AnswerOptions, maxNewTokens: number, eosId: 
     if (options[k] !== undefined) throw badArgument(k, `applies to decoding "sample" only (decoding is "${decoding}").`);
   }
   return base;
+}
+
+/** decoding 'ctc': OCR of text lines by a model with the CTC head, and no decoder-only options. */
+function checkCtc(model: VisionLanguageModel, task: Task, kind: ImageKind, options: AnswerOptions): void {
+  if (!model.ctcHead) throw badArgument('decoding', '"ctc" needs a model with the OCR CTC head (config.ocrCtc); accepted here: greedy, beam, sample.');
+  if (task !== 'ocr' || kind !== 'text') throw badArgument('decoding', `"ctc" reads text lines (task ocr); got task ${task} on a ${kind} image.`);
+  for (const k of ['beamWidth', 'lengthPenalty', 'temperature', 'topK', 'topP', 'seed'] as const) {
+    if (options[k] !== undefined) throw badArgument(k, 'does not apply to decoding "ctc".');
+  }
 }
 
 /** Prompt token rows, checked against the decoder's length (room for ≥ 1 answer token). */
@@ -312,6 +326,7 @@ export async function* answerStream(
   const kind = options.kind ?? taskKind(task);
   if (!(kind in IMAGE_SIZES)) throw badArgument('kind', `must be one of ${Object.keys(IMAGE_SIZES).join(', ')}, got ${JSON.stringify(kind)}.`);
   const maxNewTokens = options.maxNewTokens ?? TASK_MAX_NEW_TOKENS[task];
+  if (options.decoding === 'ctc') checkCtc(model, task, kind, options);
   const rows = promptRows(model, task, prompt, list.length);
   const cache = options.cache ?? null;
   const [height, width] = IMAGE_SIZES[kind];
@@ -372,6 +387,26 @@ export async function* answerStream(
 
     // Decode.
     const tokenizer = model.tokenizer;
+    if (options.decoding === 'ctc') {
+      const paths = model.ctcPaths(memory);
+      for (let r = 0; r < paths.length; r++) {
+        let text = '';
+        for (let j = 0; j < paths[r].labels.length; j++) {
+          const token = paths[r].labels[j];
+          const piece = tokenizer.decode([token]);
+          text += piece;
+          const event: AnswerToken = { row: r, token, index: j, logProb: paths[r].logProbs[j], text: piece };
+          options.onToken?.(event);
+          yield event;
+        }
+      }
+      const t3 = now();
+      return {
+        answers: paths.map((p, i) => ({ text: model.decodeAnswer(p.labels), tokens: p.labels, finishReason: 'stop' as FinishReason, score: p.score, cached: cached[i] })),
+        kind,
+        timings: { preprocessMs: t1 - t0, encodeMs: t2 - t1, decodeMs: t3 - t2, totalMs: t3 - t0 },
+      };
+    }
     const sofar = rows.map(() => [] as number[]);
     const texts = rows.map(() => '');
     gen = generateStream(model.decoder, rows, generationOptions(options, maxNewTokens, tokenizer.eosId, memory));
