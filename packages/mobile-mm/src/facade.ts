@@ -284,11 +284,20 @@ export class MobileMultiModalLLM {
     this.model.dispose();
   }
 
+  /**
+   * The profile's decoding, except OCR on a model with the CTC head: every
+   * profile reads lines with it ('ctc': one encoder pass, no decoder steps;
+   * more exact lines than the decoder in the model card's evaluation).
+   */
+  private defaultDecoding(task: CallTask): Decoding {
+    return task === 'ocr' && this.model.ctcHead ? 'ctc' : PROFILE_SETTINGS[this.profile].decoding;
+  }
+
   /** runCall() with its span and metrics (instrument.ts). */
   private run(task: CallTask, image: ImageInput, prompt: string | undefined, options: GenerateCallOptions): AsyncGenerator<StreamToken, CallResult> {
     const inner = this.runCall(task, image, prompt, options);
     if (this.telemetry === null) return inner;
-    const decoding = (options as GenerateCallOptions | null)?.decoding ?? PROFILE_SETTINGS[this.profile].decoding;
+    const decoding = (options as GenerateCallOptions | null)?.decoding ?? this.defaultDecoding(task);
     const c = { task, model: this.model, modelName: folderName(this.loaded.dir), backend: this.backend, variant: this.variant, profile: this.profile };
     return instrumentCall(this.telemetry, { ...c, decoding, image, prompt, options }, inner);
   }
@@ -305,7 +314,7 @@ export class MobileMultiModalLLM {
         throw isMobileMMError(e, 'IMAGE_TOO_LARGE') && e.details?.option === 'maxPixels' ? tooLarge(e, this.config.maxImagePixels) : e;
       });
       const settings = PROFILE_SETTINGS[this.profile];
-      const decoding = options.decoding ?? settings.decoding;
+      const decoding = options.decoding ?? this.defaultDecoding(task);
       const pipelineOptions: AnswerOptions = {
         ...options,
         decoding,

@@ -110,7 +110,8 @@ export class ResilientMobileMM {
   }
 
   ocr(image: ImageInput, options: ResilientCallOptions = {}): Promise<ResilientResult> {
-    return this.call(options, (mm, o) => mm.ocr(image, o));
+    // Degradation swaps beam search for greedy; a model that reads lines with its CTC head has no beam to drop.
+    return this.call(options, (mm, o) => mm.ocr(image, o), (mm) => mm.model.ctcHead === null);
   }
 
   vqa(image: ImageInput, question: string, options: ResilientCallOptions = {}): Promise<ResilientResult> {
@@ -150,13 +151,18 @@ export class ResilientMobileMM {
     return this.resilience.dispose();
   }
 
-  private async call<O extends CallOptions>(options: O & RequestOptions, fn: (mm: MobileMultiModalLLM, o: O) => Promise<CallResult>): Promise<ResilientResult> {
+  private async call<O extends CallOptions>(
+    options: O & RequestOptions,
+    fn: (mm: MobileMultiModalLLM, o: O) => Promise<CallResult>,
+    degradable: (mm: MobileMultiModalLLM) => boolean = () => true,
+  ): Promise<ResilientResult> {
     if (options === null || typeof options !== 'object') throw new MobileMMError('INVALID_ARGUMENT', 'options must be an object.', { option: 'options' });
     const { signal, deadlineMs, clientId, ...callOptions } = options;
     return this.resilience.execute(
       async (mm: MobileMultiModalLLM, ctx: AttemptContext) => {
-        const o = { ...callOptions, signal: ctx.signal, ...(ctx.decoding ? { decoding: ctx.decoding } : {}) } as unknown as O;
-        return { ...(await fn(mm, o)), degraded: ctx.decoding !== undefined };
+        const degrade = ctx.decoding !== undefined && degradable(mm);
+        const o = { ...callOptions, signal: ctx.signal, ...(degrade ? { decoding: ctx.decoding } : {}) } as unknown as O;
+        return { ...(await fn(mm, o)), degraded: degrade };
       },
       { signal, deadlineMs, clientId, profile: this.profile, partial: (r) => r.finishReason === 'abort' },
     );
