@@ -91,8 +91,11 @@ const TINY: Omit<VisionLanguageConfig, 'vocabSize'> = {
 };
 
 /**
- * Named sizes. `tiny` is the shipped one (trained in ≤3 h on 2 cores);
- * the others are for bigger budgets. Parameter counts and INT2 sizes are
+ * Named sizes. `tinyAux` is the shipped one (trained in ≤3 h on 2 cores);
+ * `tiny` is the same network without the column text tokens and the two
+ * auxiliary heads (the first shipped recipe, EXPERIMENTS.md run 2), and the
+ * tiny* variants are the experiments' ablations; `small` and `base` are the
+ * tinyAux recipe for bigger budgets. Parameter counts and INT2 sizes are
  * printed by `npm run train -- --preset NAME --dry-run`.
  */
 export const MOBILE_MM_PRESETS = {
@@ -107,16 +110,24 @@ export const MOBILE_MM_PRESETS = {
   tinyCols: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder },
   /** tinyCols with the OCR CTC head (EXPERIMENTS.md, run 5). */
   tinyColsCtc: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder, ocrCtc: true },
-  /** tinyColsCtc plus the scene-cell head: both auxiliary signals (EXPERIMENTS.md, run 6). */
+  /**
+   * The shipped recipe (tiny-fp32 / tiny-int2): tiny with text lines as columns,
+   * the OCR CTC head and the scene-cell head (EXPERIMENTS.md, run 6).
+   */
   tinyAux: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder, ocrCtc: true, sceneCells: true },
+  /** tinyAux at width 256, 4+4 blocks. */
   small: {
-    encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8 },
+    encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8, textTokens: 'columns' },
     decoder: { ...TINY.decoder, dim: 256, numLayers: 4, numHeads: 8 },
+    ocrCtc: true,
+    sceneCells: true,
   },
-  /** Largest preset under 35 MB at 2 bits (≈2.5 bits/weight on disk with f16 scales). */
+  /** Largest preset under 35 MB at 2 bits (≈2.5 bits/weight on disk with f16 scales); the tinyAux recipe. */
   base: {
-    encoder: { ...TINY.encoder, dim: 512, stemDim: 128, numLayers: 14, numHeads: 8 },
+    encoder: { ...TINY.encoder, dim: 512, stemDim: 128, numLayers: 14, numHeads: 8, textTokens: 'columns' },
     decoder: { ...TINY.decoder, dim: 512, numLayers: 14, numHeads: 8 },
+    ocrCtc: true,
+    sceneCells: true,
   },
 } satisfies Record<string, Omit<VisionLanguageConfig, 'vocabSize'>>;
 
