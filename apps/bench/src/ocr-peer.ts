@@ -56,7 +56,7 @@ export interface OcrEngineResult {
   /** The first wrong lines, for the report. */
   mistakes: { index: number; answer: string; read: string }[];
   /** ours: model folder, weight bytes and the facade's notes. */
-  model?: { name: string; weightBytes: number; notes: string[] };
+  model?: { name: string; weightBytes: number; notes: string[]; reader?: 'ctc' | 'decoder' };
 }
 
 export interface OcrPeerResult {
@@ -155,7 +155,7 @@ export async function runOcrPeerSuite(o: OcrPeerOptions): Promise<OcrPeerResult>
     );
     if (mm) {
       const h = mm.health();
-      ours.result.model = { name: h.model.name, weightBytes: h.model.weightBytes, notes: h.notes };
+      ours.result.model = { name: h.model.name, weightBytes: h.model.weightBytes, notes: h.notes, reader: mm.model.ctcHead ? 'ctc' : 'decoder' };
     }
     await ours.engine.close();
     engines.push(ours.result);
@@ -187,7 +187,11 @@ export function ocrPeerMarkdown(r: OcrPeerResult, machine: MachineInfo, quick: b
   );
   const models = r.engines
     .filter((e) => e.model)
-    .map((e) => `${e.variant}: \`${e.model!.name}\`, ${e.model!.weightBytes.toLocaleString('en-US')} weight bytes${e.model!.notes.length ? ` (${e.model!.notes.join('; ')})` : ''}`);
+    .map(
+      (e) =>
+        `${e.variant}: \`${e.model!.name}\`, ${e.model!.weightBytes.toLocaleString('en-US')} weight bytes, ` +
+        `${e.model!.reader === 'ctc' ? 'read by the CTC head (one encoder pass)' : 'read by greedy decoding'}${e.model!.notes.length ? ` (${e.model!.notes.join('; ')})` : ''}`,
+    );
   return [
     `# OCR peer: tesseract.js vs MobileMultiModalLLM (Node)${quick ? ' — quick run, harness check only' : ''}`,
     '',
@@ -209,7 +213,7 @@ export function ocrPeerMarkdown(r: OcrPeerResult, machine: MachineInfo, quick: b
       `Engine ${s.oem}; page segmentation mode ${s.psm} (single text line); whitelist \`${s.whitelist}\` (A–Z, 0–9, space); ` +
       `each line converted to grey (BT.601 luma), upscaled ${s.upscale}× (${s.interpolation}) and passed as an 8-bit PGM; user_defined_dpi ${s.dpi}. ` +
       'The timed call includes the conversion, the upscale and the round trip to the worker thread.',
-    `- **mobile-mm**: \`MobileMultiModalLLM.create({ backend: 'wasm', variant, profile: 'balanced' })\` (greedy decoding), \`mm.ocr({ data, width, height })\` on the RGBA line. ${models.join(' · ')}.`,
+    `- **mobile-mm**: \`MobileMultiModalLLM.create({ backend: 'wasm', variant, profile: 'balanced' })\`, \`mm.ocr({ data, width, height })\` on the RGBA line. ${models.join(' · ')}.`,
     '',
     '## Wrong lines',
     '',

@@ -20,9 +20,13 @@ import { imagesTensor } from './data.js';
 
 export interface EvalResult {
   caption: { exact: number; bleu4: number };
-  ocr: { exact: number; cer: number };
-  /** OCR read by the CTC head in one pass (models with ocrCtc only). */
-  ocrCtc?: { exact: number; cer: number };
+  /**
+   * OCR as `ocr()` reads it by default: the CTC head in one pass on models
+   * with one (reader 'ctc'), else the decoder with the `ocr` prompt.
+   */
+  ocr: { exact: number; cer: number; reader: 'ctc' | 'decoder' };
+  /** Models with the CTC head: OCR through the decoder as well (greedy, `ocr` prompt). */
+  ocrDecoder?: { exact: number; cer: number };
   vqa: { accuracy: number; perTemplate: Record<string, number> };
   n: number;
   split: Split;
@@ -83,6 +87,10 @@ export function score(preds: Prediction[], split: Split, seconds: number): EvalR
   const by = (t: Task) => preds.filter((p) => p.task === t);
   const cap = by('caption');
   const ocr = by('ocr');
+  const ocrScore = (predictions: string[]) => ({
+    exact: exactMatchRate(predictions, ocr.map((p) => p.answer)),
+    cer: corpusCer(predictions, ocr.map((p) => p.answer)).cer,
+  });
   const vqa = by('vqa');
   const v = vqaAccuracy(vqa.map((p) => ({ templateId: p.templateId ?? '?', prediction: p.prediction, answer: p.answer })));
   return {
@@ -90,18 +98,9 @@ export function score(preds: Prediction[], split: Split, seconds: number): EvalR
       exact: exactMatchRate(cap.map((p) => p.prediction), cap.map((p) => p.answer)),
       bleu4: corpusBleu(cap.map((p) => p.prediction), cap.map((p) => p.answer)).bleu,
     },
-    ocr: {
-      exact: exactMatchRate(ocr.map((p) => p.prediction), ocr.map((p) => p.answer)),
-      cer: corpusCer(ocr.map((p) => p.prediction), ocr.map((p) => p.answer)).cer,
-    },
     ...(ocr.length > 0 && ocr.every((p) => p.ctcPrediction !== undefined)
-      ? {
-          ocrCtc: {
-            exact: exactMatchRate(ocr.map((p) => p.ctcPrediction!), ocr.map((p) => p.answer)),
-            cer: corpusCer(ocr.map((p) => p.ctcPrediction!), ocr.map((p) => p.answer)).cer,
-          },
-        }
-      : {}),
+      ? { ocr: { ...ocrScore(ocr.map((p) => p.ctcPrediction!)), reader: 'ctc' as const }, ocrDecoder: ocrScore(ocr.map((p) => p.prediction)) }
+      : { ocr: { ...ocrScore(ocr.map((p) => p.prediction)), reader: 'decoder' as const } }),
     vqa: { accuracy: v.accuracy, perTemplate: Object.fromEntries(Object.entries(v.perTemplate).map(([k, a]) => [k, a.accuracy])) },
     n: Math.min(cap.length, ocr.length, vqa.length),
     split,
@@ -131,9 +130,9 @@ export function resultTable(r: EvalResult): string {
     '|---|---|---:|',
     `| caption | exact | ${pct(r.caption.exact)} |`,
     `| caption | BLEU-4 | ${r.caption.bleu4.toFixed(4)} |`,
-    `| ocr | exact line | ${pct(r.ocr.exact)} |`,
-    `| ocr | CER | ${pct(r.ocr.cer)} |`,
-    ...(r.ocrCtc ? [`| ocr (CTC head) | exact line | ${pct(r.ocrCtc.exact)} |`, `| ocr (CTC head) | CER | ${pct(r.ocrCtc.cer)} |`] : []),
+    `| ocr (${r.ocr.reader}) | exact line | ${pct(r.ocr.exact)} |`,
+    `| ocr (${r.ocr.reader}) | CER | ${pct(r.ocr.cer)} |`,
+    ...(r.ocrDecoder ? [`| ocr (decoder) | exact line | ${pct(r.ocrDecoder.exact)} |`, `| ocr (decoder) | CER | ${pct(r.ocrDecoder.cer)} |`] : []),
     `| vqa | accuracy | ${pct(r.vqa.accuracy)} |`,
     ...Object.entries(r.vqa.perTemplate).map(([k, a]) => `| vqa · ${k} | accuracy | ${pct(a)} |`),
   ];

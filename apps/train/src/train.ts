@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     if (a.evalEvery > 0 && state.step % a.evalEvery === 0) {
       const { result } = evaluate(model, renderer, 'val', a.evalN);
       progress.done();
-      console.error(`step ${state.step} · ${formatDuration(state.seconds)} · val: caption ${result.caption.exact.toFixed(3)} (bleu ${result.caption.bleu4.toFixed(3)}) · ocr ${result.ocr.exact.toFixed(3)} (cer ${result.ocr.cer.toFixed(3)})${result.ocrCtc ? ` · ocr-ctc ${result.ocrCtc.exact.toFixed(3)} (cer ${result.ocrCtc.cer.toFixed(3)})` : ''} · vqa ${result.vqa.accuracy.toFixed(3)}`);
+      console.error(`step ${state.step} · ${formatDuration(state.seconds)} · val: caption ${result.caption.exact.toFixed(3)} (bleu ${result.caption.bleu4.toFixed(3)}) · ocr ${result.ocr.exact.toFixed(3)} (cer ${result.ocr.cer.toFixed(3)}, ${result.ocr.reader})${result.ocrDecoder ? ` · ocr-decoder ${result.ocrDecoder.exact.toFixed(3)} (cer ${result.ocrDecoder.cer.toFixed(3)})` : ''} · vqa ${result.vqa.accuracy.toFixed(3)}`);
       await appendFile(logPath, `${JSON.stringify({ step: state.step, seconds: Math.round(state.seconds), eval: result })}\n`);
     }
   }
