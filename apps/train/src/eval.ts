@@ -4,7 +4,8 @@
  *
  * Scores a checkpoint on the held-out split (all three tasks, greedy
  * decoding) and prints a table; --json writes
- * {"caption":{"exact","bleu4"},"ocr":{"exact","cer"},"vqa":{"accuracy","perTemplate"},"n","checkpoint"}.
+ * {"caption":{"exact","bleu4"},"ocr":{"exact","cer","reader"},"vqa":{"accuracy","perTemplate"},"n","checkpoint","variant"}
+ * (+ "ocrDecoder" for models with the CTC head, "method" for quantized ones).
  */
 import { writeFile } from 'node:fs/promises';
 import { setupBackend, MobileMMError } from '@mobile-mm/core';
@@ -41,10 +42,11 @@ if (backend !== 'wasm' && backend !== 'cpu') fail(`--backend: accepted wasm, cpu
 
 try {
   await setupBackend(backend);
-  const { model } = await loadModel(checkpoint);
+  const { model, quantization } = await loadModel(checkpoint);
   const renderer = await createRenderer();
   const { result } = evaluate(model, renderer, split, n);
-  const out = { ...result, checkpoint };
+  const variant = quantization ? `int${quantization.bits}` : 'fp32';
+  const out = { ...result, checkpoint, variant, ...(quantization ? { method: quantization.method } : {}) };
   console.log(resultTable(result));
   console.log(`\n${(result.seconds).toFixed(1)} s for ${3 * n} answers on ${backend}`);
   if (json) await writeFile(json, `${JSON.stringify(out, null, 2)}\n`);
