@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isMobileMMError, setupBackend } from '@mobile-mm/core';
-import { createRenderer, makeTaskSample, type TaskSample } from '@mobile-mm/synth';
+import { COLORS, SHAPES, SIZES, createRenderer, makeTaskSample, type TaskSample } from '@mobile-mm/synth';
 import { VisionLanguageModel, type TrainBatch } from './model.js';
 import { loadModel, saveModel } from './checkpoint.js';
 import { greedyDecodeBatch } from './greedy.js';
@@ -87,6 +87,45 @@ it('overfits a fixed batch of the three tasks to near-zero loss on wasm, and gre
   }
   opt.dispose();
   tf.dispose([...batch.groups.map((g) => g.images), batch.inputs, batch.targets, batch.weights]);
+  model.dispose();
+});
+
+it('with the auxiliary heads: overfits the batch (cross-entropy + CTC + cells), the CTC head then reads both lines exactly, and a save/load round trip keeps the heads', async () => {
+  const model = smallModel(false, true);
+  const base = batchOf(model);
+  const ordered = [...samples.filter((s) => s.task !== 'ocr'), ...samples.filter((s) => s.task === 'ocr')];
+  const examples = ordered.map((s) => ({ task: s.task, kind: (s.task === 'ocr' ? 'text' : 'scene') as 'text' | 'scene', prompt: s.prompt, answer: s.answer }));
+  const labels = new Int32Array(9 * 2);
+  ordered.slice(0, 2).forEach((s, i) => {
+    for (const o of s.objects!) labels[i * 9 + o.cell] = 1 + (SHAPES.indexOf(o.shape) * COLORS.length + COLORS.indexOf(o.color)) * SIZES.length + SIZES.indexOf(o.size);
+  });
+  const batch: TrainBatch = { ...base, ctc: model.batchCtc(examples), cells: { labels, weight: 2 / 3 } };
+  const vars = Object.values(model.namedWeights());
+  const opt = tf.train.adam(3e-3);
+  let first = 0;
+  let last = 0;
+  for (let step = 0; step < 300; step++) {
+    const cost = opt.minimize(() => model.loss(batch), true, vars) as tf.Scalar;
+    last = (await cost.data())[0];
+    if (step === 0) first = last;
+    cost.dispose();
+  }
+  expect(first).toBeGreaterThan(3);
+  expect(last).toBeLessThan(0.1);
+  const texts = batch.groups.find((g) => g.kind === 'text')!.images;
+  expect(model.readLinesCtc(texts)).toEqual(ordered.slice(2).map((s) => s.answer));
+
+  await saveModel(model, dir, {});
+  const { model: loaded } = await loadModel(dir);
+  expect(Object.keys(loaded.namedWeights()).filter((k) => /^(ocr_ctc|scene_cells)\./.test(k)).sort()).toEqual(['ocr_ctc.bias', 'ocr_ctc.kernel', 'scene_cells.bias', 'scene_cells.kernel']);
+  const a = tf.tidy(() => model.loss(batch, false));
+  const b = tf.tidy(() => loaded.loss(batch, false));
+  expect((await b.data())[0]).toBe((await a.data())[0]);
+  expect(loaded.readLinesCtc(texts)).toEqual(ordered.slice(2).map((s) => s.answer));
+  tf.dispose([a, b]);
+  loaded.dispose();
+  opt.dispose();
+  tf.dispose([...base.groups.map((g) => g.images), base.inputs, base.targets, base.weights]);
   model.dispose();
 });
 
