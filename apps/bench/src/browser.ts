@@ -83,7 +83,7 @@ try {
       await writeFile(path.join(out, `${name}.json`), JSON.stringify({ machine, quick, loads, cases }, null, 2));
       md = `# Model: MobileMultiModalLLM per backend, variant and task (headless Chromium)\n\n${machineLine(machine)}\n\n` +
         'The models load over HTTP from the package\'s models/ folder (Vite dev server on localhost). Held-out SynthScenes images rendered in the page, ' +
-        'a different one per call; greedy decoding (profile balanced) unless stated; median, interquartile range and p95 per call after warm-up; ' +
+        'a different one per call; greedy decoding (profile balanced; OCR: the CTC head on models that have one) unless stated; median, interquartile range and p95 per call after warm-up; ' +
         'calls/s = 1000 / mean. "vs fp32" = fp32 median on the same backend in this run / this median (>1 is faster). "right" = share of the timed ' +
         'answers that match the ground truth (a sanity check, not an accuracy figure). No process RSS in a page (—); peak tfjs MiB is tf.memory().numBytes. ' +
         '**webgl runs on SwiftShader (CPU emulation of a GPU) here: its timings are not GPU timings**, only proof that the model runs there.\n\n' +

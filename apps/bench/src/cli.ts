@@ -87,7 +87,7 @@ async function model(o: ReturnType<typeof parse>): Promise<void> {
   await writeFile(path.join(o.out, `${name}.json`), JSON.stringify({ machine, quick: o.quick, ...r }, null, 2));
   const md =
     `# Model: MobileMultiModalLLM per backend, variant and task (Node)\n\n${machineLine(machine)}\n\n` +
-    'Held-out SynthScenes images, a different one per call; greedy decoding (profile balanced) unless stated; ' +
+    'Held-out SynthScenes images, a different one per call; greedy decoding (profile balanced; OCR: the CTC head on models that have one) unless stated; ' +
     'median, interquartile range and p95 per call after warm-up; calls/s = 1000 / mean. "vs fp32" = fp32 median on the same backend ' +
     'in this run / this median (>1 is faster). "right" = share of the timed answers that match the ground truth (a sanity check of the timed ' +
     'outputs; accuracy at n = 1,000 is in the model cards). Load = create(): backend start + reading and uploading the weights.\n\n' +

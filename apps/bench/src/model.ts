@@ -1,7 +1,8 @@
 /**
  * Model benchmark (Node, and a browser page through browser/main.ts): the MobileMultiModalLLM facade per backend ×
  * variant × task, on held-out SynthScenes images (a different image every
- * call), greedy decoding ('balanced' profile) unless stated.
+ * call), greedy decoding ('balanced' profile; OCR reads with the CTC head on
+ * models that have one) unless stated.
  *
  * Per backend and variant: load time (create(): backend start + weights),
  * first-call latency, steady-state median / IQR / p95 per call after

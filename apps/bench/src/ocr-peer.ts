@@ -1,7 +1,7 @@
 /**
  * OCR peer benchmark (Node): tesseract.js 7, fully offline, against our OCR
  * (MobileMultiModalLLM on the wasm backend, int2 and fp32, profile
- * 'balanced' = greedy decoding) on the same held-out SynthScenes text lines
+ * 'balanced': greedy decoding, or the CTC head for OCR where the model has one) on the same held-out SynthScenes text lines
  * (32×128, sample indices 0 … n-1 of the held-out split).
  *
  * Per engine:
