@@ -5,19 +5,23 @@
  *   seq    = <bos> prompt <sep> answer <eos>               prompt and answer tokens
  *   logits = decoder(seq[:-1], memory)                     [B, L, V]
  *   loss   = Σ weight · CE(logits, seq[1:]) over answer positions
+ *          + w_ocr   · CTC(ctcHead(text memory), line)           ocrCtc: [B, T, 1+chars]
+ *          + w_scene · CE(cellHead(pool3×3(scene memory)), cells)  sceneCells: [B, 9, 25]
  *
  * The prompt (`caption`, `ocr`, or the question) is the decoder prefix, so
  * one decoder serves all three tasks. Captions and questions are word tokens,
- * OCR answers character tokens (scene-tokenizer.ts).
+ * OCR answers character tokens (scene-tokenizer.ts). The two optional heads
+ * are auxiliary training signals per location (token-class-head.ts); the CTC
+ * head also reads text lines in one pass (ctcPaths, readLinesCtc).
  *
  * Shapes: B=batch, L=sequence length − 1, S=memory tokens, C=width, V=vocabulary.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileMMError, TextDecoder as CoreTextDecoder, ctcBestPath, ctcLoss, prefixWeights, setLinearKernelHook, type CtcPath, type LayerVariable } from '@mobile-mm/core';
-import { TokenClassHead } from './token-class-head.js';
 import { quantizedMatMul, type QuantizedTensor } from '@mobile-mm/int2';
 import { MOBILE_MM_PRESETS, SCENE_CELL_CLASSES, SCENE_GRID, scenePoolMatrix, validateVisionLanguageConfig, type ImageKind, type PresetName, type VisionLanguageConfig } from './config.js';
 import { SceneTokenizer } from './scene-tokenizer.js';
+import { TokenClassHead } from './token-class-head.js';
 import { VisionEncoder } from './vision-encoder.js';
 
 export type Task = 'caption' | 'ocr' | 'vqa';
@@ -164,8 +168,8 @@ export class VisionLanguageModel {
   /**
    * CTC targets for the OCR rows of `examples` (in order): class ids (blank 0,
    * then the tokenizer's characters) and the CTC term's weight, the OCR
-   * task's loss share (w_ocr/Σw, as in batchTokens). Null without an OCR row
-   * or a CTC head.
+   * task's loss share (w_ocr/Σw, as in batchTokens). Undefined without an
+   * OCR row or a CTC head.
    */
   batchCtc(examples: TaskExample[], taskWeights: Partial<Record<Task, number>> = {}): TrainBatch['ctc'] | undefined {
     const ocr = examples.filter((e) => e.task === 'ocr');
