@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { COLORS, SHAPES, SIZES, type TaskSample } from '@mobile-mm/synth';
-import { SCENE_CELL_CLASSES, SCENE_GRID, type ImageKind, type TaskExample, type TrainBatch, type VisionLanguageModel } from '@mobile-mm/vision';
+import { SCENE_CELL_CLASSES, SCENE_GRID, taskShare, type ImageKind, type TaskExample, type TrainBatch, type VisionLanguageModel } from '@mobile-mm/vision';
 
 export type TaskWeights = Partial<Record<'caption' | 'ocr' | 'vqa', number>>;
 
@@ -62,12 +62,10 @@ export function makeBatch(model: VisionLanguageModel, samples: TaskSample[], wei
   const examples = toExamples(ordered);
   const t = model.batchTokens(examples, weights);
   const scenes = ordered.filter((s) => kindOfTask(s.task) === 'scene');
-  const present = [...new Set(examples.map((e) => e.task))];
-  const share = (tasks: string[]) => present.filter((p) => tasks.includes(p)).reduce((s, p) => s + (weights[p] ?? 1), 0) / present.reduce((s, p) => s + (weights[p] ?? 1), 0);
   return {
     ctc: model.batchCtc(examples, weights),
     // The cell term carries the scene tasks' share of the loss, like the CTC term the OCR share.
-    ...(model.cellHead && scenes.length > 0 ? { cells: { labels: cellLabels(scenes), weight: share(['caption', 'vqa']) } } : {}),
+    ...(model.cellHead && scenes.length > 0 ? { cells: { labels: cellLabels(scenes), weight: taskShare(examples, weights, ['caption', 'vqa']) } } : {}),
     groups,
     inputs: tf.tensor2d(t.inputs, t.shape, 'int32'),
     targets: tf.tensor2d(t.targets, t.shape, 'int32'),

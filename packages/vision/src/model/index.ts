@@ -16,7 +16,7 @@ export { SceneTokenizer, SCENE_WORDS, OCR_CHARS, type SceneTokenizerJSON } from 
 export { PatchStem, type PatchStemArgs } from './patch-stem.js';
 export { TokenClassHead } from './token-class-head.js';
 export { VisionEncoder } from './vision-encoder.js';
-export { VisionLanguageModel, type Task, type TaskExample, type TrainBatch } from './model.js';
+export { VisionLanguageModel, taskShare, type Task, type TaskExample, type TrainBatch } from './model.js';
 export { greedyDecodeBatch, type GreedyOptions } from './greedy.js';
 export { saveModel, loadModel, weightSpec, TOKENIZER_FILE } from './checkpoint.js';
 export {

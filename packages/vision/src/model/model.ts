@@ -55,6 +55,17 @@ export interface TrainBatch {
   cells?: { labels: Int32Array; weight: number };
 }
 
+/**
+ * The loss share of `tasks` in a batch of `examples`: Σ w over those tasks
+ * present / Σ w over all tasks present (absent weights count 1). Each task's
+ * answer tokens, and the auxiliary term that belongs to it, get this share.
+ */
+export function taskShare(examples: readonly TaskExample[], taskWeights: Partial<Record<Task, number>>, tasks: readonly Task[]): number {
+  const present = [...new Set(examples.map((e) => e.task))];
+  const w = (t: Task) => taskWeights[t] ?? 1;
+  return present.filter((t) => tasks.includes(t)).reduce((s, t) => s + w(t), 0) / present.reduce((s, t) => s + w(t), 0);
+}
+
 export class VisionLanguageModel {
   readonly encoder: VisionEncoder;
   readonly decoder: CoreTextDecoder;
@@ -62,6 +73,8 @@ export class VisionLanguageModel {
   readonly ctcHead: TokenClassHead | null = null;
   /** Per-cell scene classes (config.sceneCells). */
   readonly cellHead: TokenClassHead | null = null;
+  /** scenePoolMatrix of this config, computed on first use. */
+  private poolMatrix: Float32Array | null = null;
   /** Linear kernels replaced by packed weights (usePackedKernel): their float variables are freed. */
   private readonly packedKernels = new Map<string, QuantizedTensor>();
 
@@ -145,8 +158,7 @@ export class VisionLanguageModel {
     const inputs = new Int32Array(b * len);
     const targets = new Int32Array(b * len);
     const weights = new Float32Array(b * len);
-    const tasks = [...new Set(examples.map((e) => e.task))];
-    const wsum = tasks.reduce((s, t) => s + (taskWeights[t] ?? 1), 0);
+    const share = new Map([...new Set(examples.map((e) => e.task))].map((t) => [t, taskShare(examples, taskWeights, [t])]));
     const tokensPerTask = new Map<Task, number>();
     examples.forEach((e, i) => {
       const answerStart = this.promptTokens(e.prompt).length - 1; // target index of the first answer token
@@ -155,7 +167,7 @@ export class VisionLanguageModel {
     seqs.forEach((s, i) => {
       const e = examples[i];
       const answerStart = this.promptTokens(e.prompt).length - 1;
-      const w = (taskWeights[e.task] ?? 1) / wsum / tokensPerTask.get(e.task)!;
+      const w = share.get(e.task)! / tokensPerTask.get(e.task)!;
       for (let j = 0; j < len; j++) {
         inputs[i * len + j] = j < s.length - 1 ? s[j] : this.tokenizer.padId;
         targets[i * len + j] = j + 1 < s.length ? s[j + 1] : this.tokenizer.padId;
@@ -174,9 +186,7 @@ export class VisionLanguageModel {
   batchCtc(examples: TaskExample[], taskWeights: Partial<Record<Task, number>> = {}): TrainBatch['ctc'] | undefined {
     const ocr = examples.filter((e) => e.task === 'ocr');
     if (!this.ctcHead || ocr.length === 0) return undefined;
-    const tasks = [...new Set(examples.map((e) => e.task))];
-    const wsum = tasks.reduce((s, t) => s + (taskWeights[t] ?? 1), 0);
-    return { labels: ocr.map((e) => this.ctcClasses(e.answer)), weight: (taskWeights.ocr ?? 1) / wsum };
+    return { labels: ocr.map((e) => this.ctcClasses(e.answer)), weight: taskShare(examples, taskWeights, ['ocr']) };
   }
 
   /** A text line's CTC class ids: character index + 1 (unknown characters are rejected). */
@@ -249,7 +259,8 @@ export class VisionLanguageModel {
   /** Scene memory [B, R·Q, C] → area-pooled 3×3 cells [B, 9, C]. */
   sceneCells(memory: tf.Tensor3D): tf.Tensor3D {
     const [b, t, c] = memory.shape;
-    const pool = tf.tensor2d(scenePoolMatrix(this.config.encoder), [SCENE_GRID * SCENE_GRID, t]); // [9, T]
+    this.poolMatrix ??= scenePoolMatrix(this.config.encoder);
+    const pool = tf.tensor2d(this.poolMatrix, [SCENE_GRID * SCENE_GRID, t]); // [9, T]
     const flat = tf.reshape(tf.transpose(memory, [1, 0, 2]), [t, b * c]); // [T, B·C]
     const cells = tf.reshape(tf.matMul(pool, flat), [SCENE_GRID * SCENE_GRID, b, c]); // [9, B, C]
     return tf.transpose(cells, [1, 0, 2]) as tf.Tensor3D; // [B, 9, C]
