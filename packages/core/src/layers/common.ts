@@ -84,44 +84,11 @@ export function buildSublayer(layer: tfl.layers.Layer, inputShape: Shape | Shape
   }
 }
 
-/** `{a: w}` → `{'prefix.a': w}`. */
-export function prefixWeights(prefix: string, weights: NamedLayerWeights): NamedLayerWeights {
-  const out: NamedLayerWeights = {};
+/** `{a: w}` → `{'prefix.a': w}` (weights, or a composite's linears()). */
+export function prefixWeights<T = LayerVariable>(prefix: string, weights: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const [name, w] of Object.entries(weights)) out[`${prefix}.${name}`] = w;
   return out;
-}
-
-/**
- * A replacement for y = x · W (+ bias) of one linear kernel W [Cin, Cout].
- * Quantization attaches one per kernel: fake-quantized W with a
- * straight-through gradient while training (QAT), or a packed INT2 matmul
- * (bias fused) at inference, where the float kernel has been freed and is
- * never read. The hook adds the bias when one is given.
- */
-export type LinearKernelHook = (x: tf.Tensor2D, kernel: LayerVariable, bias: LayerVariable | null) => tf.Tensor2D;
-
-const linearHooks = new WeakMap<LayerVariable, LinearKernelHook>();
-
-/** Routes every linear2d through `kernel` to `hook` (null removes it). */
-export function setLinearKernelHook(kernel: LayerVariable, hook: LinearKernelHook | null): void {
-  if (hook) linearHooks.set(kernel, hook);
-  else linearHooks.delete(kernel);
-}
-
-/** The hook attached to `kernel`, if any. */
-export function getLinearKernelHook(kernel: LayerVariable): LinearKernelHook | undefined {
-  return linearHooks.get(kernel);
-}
-
-/**
- * x [N, Cin] · kernel [Cin, Cout] (+ bias [Cout]) → [N, Cout], the fast
- * untransposed 2-D matmul, or the kernel's hook when one is attached.
- */
-export function linear2d(x: tf.Tensor2D, kernel: LayerVariable, bias: LayerVariable | null): tf.Tensor2D {
-  const hook = linearHooks.get(kernel);
-  if (hook) return hook(x, kernel, bias);
-  const y = tf.matMul(x, kernel.read()) as tf.Tensor2D;
-  return bias ? (tf.add(y, bias.read()) as tf.Tensor2D) : y;
 }
 
 /** Dropout only while training and only when rate > 0. */

@@ -20,8 +20,8 @@ import {
   checkOneOf,
   checkPositiveInt,
   checkRate,
-  linear2d,
   maybeDropout,
+  prefixWeights,
   single,
   type Kwargs,
   type LayerArgs,
@@ -29,6 +29,7 @@ import {
   type NamedLayerWeights,
   type Shape,
 } from './common.js';
+import { Linear } from './linear.js';
 
 export type FeedForwardKind = 'gelu' | 'swiglu';
 export const FEED_FORWARD_KINDS: readonly FeedForwardKind[] = ['gelu', 'swiglu'];
@@ -56,10 +57,6 @@ export interface FeedForwardArgs extends LayerArgs {
   dropout?: number;
 }
 
-interface Projection {
-  kernel: LayerVariable;
-  bias: LayerVariable | null;
-}
 
 export class FeedForward extends tfl.layers.Layer {
   static className = 'MobileMMFeedForward';
@@ -68,9 +65,9 @@ export class FeedForward extends tfl.layers.Layer {
   readonly kind: FeedForwardKind;
   readonly useBias: boolean;
   readonly dropout: number;
-  private up!: Projection;
-  private gate: Projection | null = null;
-  private down!: Projection;
+  private up!: Linear;
+  private gate: Linear | null = null;
+  private down!: Linear;
 
   constructor(args: FeedForwardArgs) {
     super(args);
@@ -87,10 +84,7 @@ export class FeedForward extends tfl.layers.Layer {
 
   override build(inputShape: Shape | Shape[]): void {
     checkLastDim(inputShape as Shape, this.dim, this.name);
-    const proj = (name: string, inDim: number, outDim: number): Projection => ({
-      kernel: this.addWeight(`${name}_kernel`, [inDim, outDim], 'float32', tfl.initializers.glorotUniform({})),
-      bias: this.useBias ? this.addWeight(`${name}_bias`, [outDim], 'float32', tfl.initializers.zeros()) : null,
-    });
+    const proj = (name: string, inDim: number, outDim: number) => new Linear({ inDim, outDim, useBias: this.useBias, name: `${this.name}_${name}` }).ensureBuilt();
     if (this.kind === 'swiglu') this.gate = proj('gate', this.dim, this.hiddenDim);
     this.up = proj('up', this.dim, this.hiddenDim);
     this.down = proj('down', this.hiddenDim, this.dim);
@@ -105,21 +99,28 @@ export class FeedForward extends tfl.layers.Layer {
   forward(x: tf.Tensor, training?: boolean): tf.Tensor {
     checkLastDim(x.shape, this.dim, this.name);
     const x2 = tf.reshape(x, [-1, this.dim]) as tf.Tensor2D; // [N, C]
-    const up = linear2d(x2, this.up.kernel, this.up.bias); // [N, F]
-    const h = this.gate ? tf.mul(silu(linear2d(x2, this.gate.kernel, this.gate.bias)), up) : geluSigmoid(up); // [N, F]
-    const y = linear2d(maybeDropout(h, this.dropout, training) as tf.Tensor2D, this.down.kernel, this.down.bias); // [N, C]
+    const up = this.up.apply2d(x2); // [N, F]
+    const h = this.gate ? tf.mul(silu(this.gate.apply2d(x2)), up) : geluSigmoid(up); // [N, F]
+    const y = this.down.apply2d(maybeDropout(h, this.dropout, training) as tf.Tensor2D); // [N, C]
     return tf.reshape(y, x.shape); // [..., C]
   }
 
+  /** The projections: gate (swiglu only), up, down. */
+  linears(): Record<string, Linear> {
+    if (!this.built) return {};
+    return { ...(this.gate ? { gate: this.gate } : {}), up: this.up, down: this.down };
+  }
+
   namedWeights(): NamedLayerWeights {
-    const out: NamedLayerWeights = {};
-    const parts: [string, Projection | null][] = [['gate', this.gate], ['up', this.up], ['down', this.down]];
-    for (const [name, p] of parts) {
-      if (!p) continue;
-      out[`${name}.kernel`] = p.kernel;
-      if (p.bias) out[`${name}.bias`] = p.bias;
-    }
-    return out;
+    return Object.assign({}, ...Object.entries(this.linears()).map(([name, l]) => prefixWeights(name, l.namedWeights())));
+  }
+
+  override get trainableWeights(): LayerVariable[] {
+    return this.trainable ? Object.values(this.linears()).flatMap((l) => l.trainableWeights) : [];
+  }
+
+  override get nonTrainableWeights(): LayerVariable[] {
+    return Object.values(this.linears()).flatMap((l) => (this.trainable ? l.nonTrainableWeights : l.weights));
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {

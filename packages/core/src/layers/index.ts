@@ -3,14 +3,11 @@ export {
   type Kwargs,
   type NamedLayerWeights,
   SERIALIZATION_PACKAGE,
-  type LinearKernelHook,
   type LayerVariable,
   buildSublayer,
-  getLinearKernelHook,
-  linear2d,
   prefixWeights,
-  setLinearKernelHook,
 } from './common.js';
+export { Linear, type LinearArgs, type LinearFormat, type PackedLinear } from './linear.js';
 export { Embedding, type EmbeddingArgs } from './embedding.js';
 export { LearnedPositionalEmbedding, type LearnedPositionalEmbeddingArgs } from './learned-positional-embedding.js';
 export { LearnedPositionalEmbedding2D, type LearnedPositionalEmbedding2DArgs } from './learned-positional-embedding-2d.js';

@@ -27,14 +27,15 @@ import {
   checkPositiveInt,
   checkRank,
   checkRate,
-  linear2d,
   maybeDropout,
+  prefixWeights,
   type Kwargs,
   type LayerArgs,
   type LayerVariable,
   type NamedLayerWeights,
   type Shape,
 } from './common.js';
+import { Linear } from './linear.js';
 import { RotaryEmbedding } from './rotary-embedding.js';
 
 /**
@@ -90,7 +91,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
   readonly ropeBase: number;
   readonly dropout: number;
   private readonly rotary: RotaryEmbedding | null;
-  private w!: Record<'q' | 'k' | 'v' | 'out', { kernel: LayerVariable; bias: LayerVariable | null }>;
+  private w!: Record<'q' | 'k' | 'v' | 'out', Linear>;
 
   constructor(args: MultiHeadAttentionArgs) {
     super(args);
@@ -119,10 +120,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     checkLastDim(shapes[0], this.dim, `${this.name} query input`);
     if (shapes[1]) checkLastDim(shapes[1], this.kvDim, `${this.name} memory input`);
     const hd = this.numHeads * this.headDim;
-    const proj = (name: string, inDim: number, outDim: number) => ({
-      kernel: this.addWeight(`${name}_kernel`, [inDim, outDim], 'float32', tfl.initializers.glorotUniform({})),
-      bias: this.useBias ? this.addWeight(`${name}_bias`, [outDim], 'float32', tfl.initializers.zeros()) : null,
-    });
+    const proj = (name: string, inDim: number, outDim: number) => new Linear({ inDim, outDim, useBias: this.useBias, name: `${this.name}_${name}` }).ensureBuilt();
     this.w = { q: proj('q', this.dim, hd), k: proj('k', this.kvDim, hd), v: proj('v', this.kvDim, hd), out: proj('out', hd, this.dim) };
     this.built = true;
   }
@@ -134,7 +132,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
   /** x [B, T, Cin] → [B, H, T, D] through one projection. */
   private heads(x: tf.Tensor3D, which: 'q' | 'k' | 'v'): tf.Tensor4D {
     const [b, t, cin] = x.shape;
-    const y = linear2d(tf.reshape(x, [b * t, cin]), this.w[which].kernel, this.w[which].bias); // [B·T, H·D]
+    const y = this.w[which].apply2d(tf.reshape(x, [b * t, cin])); // [B·T, H·D]
     const split = tf.reshape(y, [b, t, this.numHeads, this.headDim]); // [B, T, H, D]
     return tf.transpose(split, [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, D]
   }
@@ -171,7 +169,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     const weights = maybeDropout(tf.softmax(scores, -1), this.dropout, opts.training); // [B, H, T, S]
     const a = tf.matMul(weights, kv.value); // [B, H, T, D]
     const merged = tf.reshape(tf.transpose(a, [0, 2, 1, 3]), [b * t, this.numHeads * this.headDim]) as tf.Tensor2D; // [B·T, H·D]
-    const out = linear2d(merged, this.w.out.kernel, this.w.out.bias); // [B·T, C]
+    const out = this.w.out.apply2d(merged); // [B·T, C]
     return tf.reshape(out, [b, t, this.dim]); // [B, T, C]
   }
 
@@ -200,14 +198,21 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     return tf.reshape(bias, [b, 1, 1, s]); // [B, 1, 1, S]
   }
 
+  /** The four projections: q, k, v, out. */
+  linears(): Record<string, Linear> {
+    return { ...(this.w ?? {}) };
+  }
+
   namedWeights(): NamedLayerWeights {
-    const out: NamedLayerWeights = {};
-    for (const name of ['q', 'k', 'v', 'out'] as const) {
-      out[`${name}.kernel`] = this.w[name].kernel;
-      const bias = this.w[name].bias;
-      if (bias) out[`${name}.bias`] = bias;
-    }
-    return out;
+    return Object.assign({}, ...Object.entries(this.linears()).map(([name, l]) => prefixWeights(name, l.namedWeights())));
+  }
+
+  override get trainableWeights(): LayerVariable[] {
+    return this.trainable ? Object.values(this.linears()).flatMap((l) => l.trainableWeights) : [];
+  }
+
+  override get nonTrainableWeights(): LayerVariable[] {
+    return Object.values(this.linears()).flatMap((l) => (this.trainable ? l.nonTrainableWeights : l.weights));
   }
 
   /**

@@ -29,6 +29,7 @@ import {
   type Shape,
 } from './common.js';
 import type { FeedForward } from './feed-forward.js';
+import type { Linear } from './linear.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 
 export interface TransformerDecoderBlockArgs extends LayerArgs {
@@ -142,6 +143,15 @@ export class TransformerDecoderBlock extends tfl.layers.Layer {
 
   override get nonTrainableWeights(): LayerVariable[] {
     return this.trainable ? this.sublayers().flatMap((l) => l.nonTrainableWeights) : this.sublayers().flatMap((l) => l.weights);
+  }
+
+  /** Every projection of the block by dotted path (`self_attn.q`, `ff.up`, ...). */
+  linears(): Record<string, Linear> {
+    return {
+      ...prefixWeights('self_attn', this.selfAttn.linears()),
+      ...(this.crossAttn ? prefixWeights('cross_attn', this.crossAttn.linears()) : {}),
+      ...prefixWeights('ff', this.ff.linears()),
+    };
   }
 
   namedWeights(): NamedLayerWeights {

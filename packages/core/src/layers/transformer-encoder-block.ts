@@ -25,6 +25,7 @@ import {
   type Shape,
 } from './common.js';
 import type { FeedForward } from './feed-forward.js';
+import type { Linear } from './linear.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 
 export interface TransformerEncoderBlockArgs extends LayerArgs {
@@ -90,6 +91,11 @@ export class TransformerEncoderBlock extends tfl.layers.Layer {
   override get nonTrainableWeights(): LayerVariable[] {
     const all = [this.attnNorm, this.attn, this.ffNorm, this.ff];
     return this.trainable ? all.flatMap((l) => l.nonTrainableWeights) : all.flatMap((l) => l.weights);
+  }
+
+  /** Every projection of the block by dotted path (`attn.q`, `ff.up`, ...). */
+  linears(): Record<string, Linear> {
+    return { ...prefixWeights('attn', this.attn.linears()), ...prefixWeights('ff', this.ff.linears()) };
   }
 
   namedWeights(): NamedLayerWeights {

@@ -18,9 +18,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { MobileMMError } from '../errors.js';
 import type { CausalDecoder, KVCache, LayerKV } from '../generation/types.js';
 import { type NormLayer, makeNorm } from '../layers/block-config.js';
-import { buildSublayer, checkInt32, checkRank, type LayerVariable } from '../layers/common.js';
+import { buildSublayer, checkInt32, checkRank, prefixWeights, type LayerVariable } from '../layers/common.js';
 import { Embedding } from '../layers/embedding.js';
 import { LearnedPositionalEmbedding } from '../layers/learned-positional-embedding.js';
+import { Linear } from '../layers/linear.js';
 import { SinusoidalPositionalEncoding } from '../layers/sinusoidal-positional-encoding.js';
 import { TransformerDecoderBlock } from '../layers/transformer-decoder-block.js';
 import { DecoderKVCache, type DecoderLayerCache } from './decoder-kv-cache.js';
@@ -42,8 +43,8 @@ export class TextDecoder implements CausalDecoder {
   readonly positionalEncoding: LearnedPositionalEmbedding | SinusoidalPositionalEncoding | null;
   readonly blocks: TransformerDecoderBlock[];
   readonly finalNorm: NormLayer;
-  /** Untied LM head [C, V]; null when tied to the token embedding. */
-  readonly lmHead: tfl.layers.Layer | null;
+  /** Untied LM head [C, V] (no bias); null when tied to the token embedding. */
+  readonly lmHead: Linear | null;
 
   constructor(config: TextDecoderConfigInput, options: TextDecoderOptions = {}) {
     const c = (this.config = resolveTextDecoderConfig(config));
@@ -73,8 +74,9 @@ export class TextDecoder implements CausalDecoder {
 
     this.lmHead = c.tieEmbeddings
       ? null
-      : tfl.layers.dense({
-          units: c.vocabSize,
+      : new Linear({
+          inDim: c.dim,
+          outDim: c.vocabSize,
           useBias: false,
           kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: c.initStd }),
           name: `${name}_lm_head`,
@@ -148,7 +150,7 @@ export class TextDecoder implements CausalDecoder {
     });
 
     const h = this.finalNorm.forward(x) as tf.Tensor3D; // [B, T, C]
-    const logits = (this.lmHead ? this.lmHead.apply(h) : this.tokenEmbedding.attend(h)) as tf.Tensor3D; // [B, T, V]
+    const logits = (this.lmHead ? this.lmHead.forward(h) : this.tokenEmbedding.attend(h)) as tf.Tensor3D; // [B, T, V]
     return { logits, layers };
   }
 
@@ -230,13 +232,22 @@ export class TextDecoder implements CausalDecoder {
     if (this.positionalEncoding) add('position_embedding', this.positionalEncoding.namedWeights());
     this.blocks.forEach((block, i) => add(`blocks.${i}`, block.namedWeights()));
     add('final_norm', this.finalNorm.namedWeights());
-    if (this.lmHead) add('lm_head', { kernel: this.lmHead.weights[0] });
+    if (this.lmHead) add('lm_head', this.lmHead.namedWeights());
     return out;
   }
 
-  /** Frees every weight. The model is unusable afterwards. */
+  /** Every projection by dotted path (`blocks.0.self_attn.q`, ..., `lm_head` when untied): what quantization walks. */
+  linears(): Record<string, Linear> {
+    return {
+      ...Object.assign({}, ...this.blocks.map((b, i) => prefixWeights(`blocks.${i}`, b.linears()))),
+      ...(this.lmHead ? { lm_head: this.lmHead } : {}),
+    };
+  }
+
+  /** Frees every weight, packed ones included. The model is unusable afterwards. */
   dispose(): void {
     for (const w of this.weights) w.dispose();
+    for (const l of Object.values(this.linears())) l.packed?.dispose();
   }
 }
 
