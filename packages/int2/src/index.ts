@@ -59,6 +59,7 @@ export {
 } from './quantized-tensor.js';
 export { dequantize, quantize, quantizedMatMul, type QuantizeConfig } from './ops.js';
 export { fakeQuantize, type FakeQuantizeOptions } from './qat.js';
+export { linearFormat, QUANT_METHODS, type Int2LinearFormat, type LinearFormatOptions, type QuantMethod } from './linear-format.js';
 export { quantizeMinMse } from './ptq.js';
 export { int2MatMulGradConfig, registerInt2Gradients } from './gradients.js';
 export { registerInt2Kernels, type Int2Backend } from './register.js';

@@ -10,8 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, type PackedLinear } from '@mobile-mm/core';
 import type { Bits, PackedLayout, QuantAttrs } from './kernel-names.js';
+// A cycle (ops.ts imports this file); both sides use the other only inside functions.
+import { quantizedMatMul } from './ops.js';
 import {
   canonicalCodeBytes,
   numGroups,
@@ -90,7 +92,7 @@ export function checkQuantizedMeta(meta: QuantizedMeta, where: string): void {
   }
 }
 
-export class QuantizedTensor {
+export class QuantizedTensor implements PackedLinear {
   readonly bits: Bits;
   readonly groupSize: number;
   readonly scaleDtype: ScaleDtype;
@@ -170,6 +172,11 @@ export class QuantizedTensor {
   get canonicalByteSize(): number {
     const scaleBytes = this.scaleDtype === 'float16' ? 2 : 4;
     return canonicalCodeBytes(this.inDim, this.outDim, this.bits, this.groupSize) + 2 * this.scalesT.size * scaleBytes;
+  }
+
+  /** x [M, K] · W (+ bias [N]) → [M, N] with the Int2MatMul kernel: what a packed core Linear computes with. */
+  matMul(x: Tensor2D, bias?: tf.Tensor1D): Tensor2D {
+    return quantizedMatMul(x, this, bias);
   }
 
   dispose(): void {
