@@ -10,6 +10,7 @@ const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mob
 const alias = [
   { find: '@mobile-mm/core/test-utils', replacement: path.join(root, 'packages/core/src/test-utils/index.ts') },
   { find: '@mobile-mm/telemetry/test-utils', replacement: path.join(root, 'packages/telemetry/src/test-utils/index.ts') },
+  { find: '@mobile-mm/vision/quantize', replacement: path.join(root, 'packages/vision/src/quantize.ts') },
   { find: '@mobile-mm/telemetry/prometheus', replacement: path.join(root, 'packages/telemetry/src/prometheus.ts') },
   ...pkgs.map((p) => ({
     find: new RegExp(`^@mobile-mm/${p}$`),

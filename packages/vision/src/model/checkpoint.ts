@@ -11,6 +11,12 @@
  * are float tensors as usual. config.json's `quantization` lists the packed
  * kernels. Loading frees each float kernel before its codes are uploaded, so
  * no float copy of a packed weight ever exists.
+ *
+ * The weight names are the model's dotted paths (namedLayerWeights); a
+ * projection at path P (model.linears()) stores `P.kernel` (float) or
+ * `P.kernel.codes|scales|mins` (packed). This file is the only place that
+ * spells a checkpoint name. @mobile-mm/int2 (and its wasm binary) is loaded
+ * only for packed checkpoints, so a float model never pays for it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -25,13 +31,39 @@ import {
   type SafetensorsEntry,
   type WeightSpec,
 } from '@mobile-mm/core';
-import { quantizedEntries, quantizedFromEntries, quantizedNames, registerInt2Kernels } from '@mobile-mm/int2';
+import type { Bits, QuantMethod, ScaleDtype } from '@mobile-mm/int2';
 import { VisionLanguageModel } from './model.js';
 import { SceneTokenizer } from './scene-tokenizer.js';
 import type { VisionLanguageConfig } from './config.js';
-import type { ModelQuantization } from './quantize.js';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
+
+/** What config.json records about a packed checkpoint. */
+export interface ModelQuantization {
+  bits: Bits;
+  groupSize: number;
+  scaleDtype: ScaleDtype;
+  /** How the codes were chosen: 'rtn', 'mse', or 'qat' (RTN of QAT-trained weights). */
+  method: QuantMethod | 'qat';
+  /** The packed kernels' weight names (kernelName of each packed projection), sorted. */
+  kernels: string[];
+}
+
+/** The checkpoint name of the kernel of the projection at `path`. */
+export function kernelName(path: string): string {
+  return `${path}.kernel`;
+}
+
+/** The kernel names of every projection of the model (float or packed), sorted: what quantization can pack. */
+export function linearKernelNames(model: VisionLanguageModel): string[] {
+  return Object.keys(model.linears()).map(kernelName).sort();
+}
+
+/** The projection whose kernel is `name` (a kernel name, or the projection's path), or undefined. */
+export function linearByName(model: VisionLanguageModel, name: string) {
+  const linears = model.linears();
+  return linears[name.endsWith('.kernel') ? name.slice(0, -'.kernel'.length) : name];
+}
 
 export interface SaveModelOptions {
   /** Storage dtype of the float weights. Default 'F32'. */
@@ -47,7 +79,6 @@ export async function saveModel(
   extra: Record<string, unknown> = {},
   options: SaveModelOptions = {},
 ): Promise<void> {
-  const packed = Object.fromEntries(model.packed());
   let tensors: Record<string, tf.Tensor | SafetensorsEntry> = model.namedWeights();
   let metadata: Record<string, string> = { format: 'mobile-mm-vlm', version: '1' };
   let config: Record<string, unknown> = { ...extra, model: model.config };
@@ -55,6 +86,13 @@ export async function saveModel(
     if (!options.quantization) {
       throw new MobileMMError('INVALID_ARGUMENT', 'saveModel: the model has packed kernels; pass options.quantization to record them.');
     }
+    const { QuantizedTensor, quantizedEntries } = await import('@mobile-mm/int2');
+    const packed = Object.fromEntries(
+      [...model.packed()].map(([path, p]) => {
+        if (!(p instanceof QuantizedTensor)) throw new MobileMMError('UNSUPPORTED', `saveModel: "${path}" is packed in a format other than @mobile-mm/int2's; only QuantizedTensor weights can be saved.`);
+        return [kernelName(path), p];
+      }),
+    );
     const q = await quantizedEntries(packed);
     tensors = { ...tensors, ...q.entries };
     // The int2 fields own `format`; the model's format moves to `model_format`.
@@ -65,7 +103,7 @@ export async function saveModel(
   await writeBytes(await joinLocation(dir, TOKENIZER_FILE), `${JSON.stringify(model.tokenizer.toJSON(), null, 2)}\n`);
 }
 
-/** The names, shapes and dtypes of a model's float weights. */
+/** The names, shapes and dtypes of a model's float weights (less `skip`). */
 export function weightSpec(model: VisionLanguageModel, skip: ReadonlySet<string> = new Set()): WeightSpec {
   const spec: Record<string, { shape: number[]; dtype: ['F32', 'F16'] }> = {};
   for (const [name, v] of Object.entries(model.namedWeights())) if (!skip.has(name)) spec[name] = { shape: v.shape, dtype: ['F32', 'F16'] };
@@ -99,11 +137,19 @@ export async function loadModel(dir: string | URL): Promise<{ model: VisionLangu
   const packedNames = new Set(quantization ? quantization.kernels : []);
   const model = new VisionLanguageModel(config.model as VisionLanguageConfig, tokenizer);
   try {
-    if (quantization) {
-      const inFile = new Set(quantizedNames(file.tensors));
+    const int2 = quantization ? await import('@mobile-mm/int2') : null;
+    if (int2) {
+      const inFile = new Set(int2.quantizedNames(file.tensors));
       for (const name of packedNames) {
         if (!inFile.has(name)) {
           throw new MobileMMError('WEIGHTS_MISSING', `loadModel: packed weight "${name}" (config.quantization.kernels) has no "${name}.codes" in model.safetensors.`, {
+            tensor: name,
+          });
+        }
+      }
+      for (const name of packedNames) {
+        if (!name.endsWith('.kernel') || !linearByName(model, name)) {
+          throw new MobileMMError('WEIGHTS_MISMATCH', `loadModel: config.quantization.kernels names "${name}", which is not the kernel of a projection of this model.`, {
             tensor: name,
           });
         }
@@ -123,13 +169,13 @@ export async function loadModel(dir: string | URL): Promise<{ model: VisionLangu
       v.assign(t.dtype === 'float32' ? (t as tf.Tensor) : tf.cast(t, 'float32'));
       t.dispose();
     }
-    if (quantization) {
-      registerInt2Kernels();
+    if (int2) {
+      int2.registerInt2Kernels();
       // One kernel at a time: free the float variable, then upload its codes.
       for (const name of [...packedNames].sort()) {
-        const q = quantizedFromEntries(file.tensors, file.metadata, { names: [name] })[name];
+        const q = int2.quantizedFromEntries(file.tensors, file.metadata, { names: [name] })[name];
         try {
-          model.usePackedKernel(name, q);
+          linearByName(model, name)!.usePacked(q);
         } catch (e) {
           q.dispose();
           throw e;

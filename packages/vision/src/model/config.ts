@@ -4,7 +4,7 @@
  * decoder prefix. Typed, with a *why* on each field, named presets, and one
  * validation function that names the bad field.
  */
-import { checkConfig, type FeedForwardKind, type NormKind } from '@mobile-mm/core';
+import { FEED_FORWARD_KINDS, NORM_KINDS, checkConfig, type FeedForwardKind, type NormKind } from '@mobile-mm/core';
 
 /** The two SynthScenes image kinds and their fixed input sizes [H, W]. */
 export type ImageKind = 'scene' | 'text';
@@ -44,20 +44,28 @@ export interface VisionEncoderConfig {
   positionInitStd?: number;
   /** Re-add the positions to the memory after the final norm (absent = true). */
   memoryPositions?: boolean;
-  /** C: token width through the encoder (and the decoder's memory width). */
+  /** C: token width through the encoder (and the decoder's memory width). 128 holds a token's shape, colour, size and position with room to spare. */
   dim: number;
-  /** Encoder blocks over the image tokens. */
+  /** Encoder blocks over the image tokens: 2 let every token see the whole 64-token scene twice, enough to relate neighbours (beside, same colour). */
   numLayers: number;
+  /** Attention heads per block: 4 heads of 32 dims, so a token can attend by position and by content at once. */
   numHeads: number;
+  /** 'layer' or 'rms' (core's block config): LayerNorm trains as well as RMSNorm here and matches the peer models. */
   norm: NormKind;
+  /** 'gelu' or 'swiglu': GELU (sigmoid form, fast on wasm) at 4·C; SwiGLU costs a third matmul per block. */
   ff: FeedForwardKind;
 }
 
 export interface DecoderConfig {
+  /** Decoder width: the same as the encoder's so cross-attention needs no extra projection width. */
   dim: number;
+  /** Decoder blocks (self-attention, cross-attention, feed-forward): 2 read a 3-object caption or a line; deeper presets for harder questions. */
   numLayers: number;
+  /** Attention heads per block (must divide dim). */
   numHeads: number;
+  /** 'layer' or 'rms', as the encoder's. */
   norm: NormKind;
+  /** 'gelu' or 'swiglu', as the encoder's. */
   ff: FeedForwardKind;
   /** Prompt + answer tokens: the longest VQA question (8 words) + sep + a 30-word caption fits in 48. */
   maxLength: number;
@@ -144,6 +152,7 @@ export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
     checkConfig(isPosInt(e[f]), `encoder.${f}`, `must be a positive integer, got ${String(e[f])}.`);
   }
   checkConfig(e.dim % e.numHeads === 0, 'encoder.numHeads', `must divide encoder.dim (${e.dim}).`);
+  checkKinds(e, 'encoder');
   checkConfig(
     e.positionInitStd === undefined || (typeof e.positionInitStd === 'number' && Number.isFinite(e.positionInitStd) && e.positionInitStd > 0),
     'encoder.positionInitStd',
@@ -169,13 +178,21 @@ export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
     checkConfig(isPosInt(d[f]), `decoder.${f}`, `must be a positive integer, got ${String(d[f])}.`);
   }
   checkConfig(d.dim % d.numHeads === 0, 'decoder.numHeads', `must divide decoder.dim (${d.dim}).`);
+  checkKinds(d, 'decoder');
+  checkConfig(typeof d.tieEmbeddings === 'boolean', 'decoder.tieEmbeddings', `must be true or false, got ${String(d.tieEmbeddings)}.`);
+}
+
+/** norm and ff of the encoder or decoder: one of core's kinds, named with the nesting (`encoder.norm`). */
+function checkKinds(c: { norm: unknown; ff: unknown }, where: 'encoder' | 'decoder'): void {
+  const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+  checkConfig(NORM_KINDS.includes(c.norm as NormKind), `${where}.norm`, `must be one of ${list(NORM_KINDS)}, got ${JSON.stringify(c.norm)}.`);
+  checkConfig(FEED_FORWARD_KINDS.includes(c.ff as FeedForwardKind), `${where}.ff`, `must be one of ${list(FEED_FORWARD_KINDS)}, got ${JSON.stringify(c.ff)}.`);
 }
 
 /** Scene cells of the spec's grid, and the cell classes: empty + 3 shapes × 4 colours × 2 sizes. */
 export const SCENE_GRID = 3;
 export const SCENE_CELL_CLASSES = 1 + 3 * 4 * 2;
 
-/** Token grid [rows, cols] of an image kind under a config. */
 /**
  * Area pooling from scene tokens to the 3×3 cells: P [9, R·Q], row c holds
  * the fraction of cell c's area that each token covers (rows sum to 1).
@@ -199,6 +216,7 @@ export function scenePoolMatrix(e: VisionEncoderConfig): Float32Array {
   return p;
 }
 
+/** Token grid [rows, cols] of an image kind under a config. */
 export function tokenGrid(e: VisionEncoderConfig, kind: ImageKind): [number, number] {
   const [h, w] = IMAGE_SIZES[kind];
   if (kind === 'text' && e.textTokens === 'columns') return [1, w / e.patchSize];

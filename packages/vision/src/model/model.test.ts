@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeBackends, expectNoLeak, randn } from '@mobile-mm/core/test-utils';
 import { ctcLoss, isMobileMMError } from '@mobile-mm/core';
-import { VisionLanguageModel, type TaskExample, type TrainBatch } from './model.js';
+import { VisionLanguageModel } from './model.js';
+import { batchCtc, batchTokens, type TaskExample, type TrainBatch } from './batching.js';
 import { MOBILE_MM_PRESETS, SCENE_CELL_CLASSES, scenePoolMatrix, tokenGrid } from './config.js';
+import { readLinesCtc } from './__fixtures__/small-model.js';
 
 const tiny = () => VisionLanguageModel.fromPreset('tiny');
 
@@ -19,7 +21,7 @@ const EXAMPLES: TaskExample[] = [
 ];
 
 function makeBatch(model: VisionLanguageModel, seed: number): TrainBatch {
-  const t = model.batchTokens(EXAMPLES);
+  const t = batchTokens(model, EXAMPLES);
   return {
     groups: [
       { kind: 'scene', images: images(2, 64, 64, seed) },
@@ -52,7 +54,7 @@ describeBackends('VisionLanguageModel', () => {
 
   it('balances loss weights per task and masks prompt positions', () => {
     const model = tiny();
-    const t = model.batchTokens(EXAMPLES);
+    const t = batchTokens(model, EXAMPLES);
     const [b, l] = t.shape;
     let total = 0;
     for (let i = 0; i < b; i++) {
@@ -98,7 +100,7 @@ describeBackends('VisionLanguageModel', () => {
     expect([r, c]).toEqual([1, 32]);
     const batch = makeBatch(model, 8);
     // Reference: each row alone (weights kept), so every decoder call sees one memory kind.
-    const t = model.batchTokens(EXAMPLES);
+    const t = batchTokens(model, EXAMPLES);
     const [b, l] = t.shape;
     const rowImages = [tf.slice(batch.groups[0].images, [0, 0, 0, 0], [1, 64, 64, 3]), tf.slice(batch.groups[0].images, [1, 0, 0, 0], [1, 64, 64, 3]), batch.groups[1].images];
     let want = 0;
@@ -128,8 +130,8 @@ describeBackends('VisionLanguageModel with the OCR CTC head', () => {
   it('adds the OCR share of the CTC loss (brute-force checked in core) to the cross-entropy, and the head gets a gradient', async () => {
     const model = VisionLanguageModel.fromPreset('tinyColsCtc');
     const batch = makeBatch(model, 9);
-    const ctc = model.batchCtc(EXAMPLES)!;
-    expect(ctc.labels).toEqual([model.ctcClasses('AB 12')]);
+    const ctc = batchCtc(model, EXAMPLES)!;
+    expect(ctc.labels).toEqual([model.ctcHead!.classes('AB 12')]);
     expect(ctc.weight).toBeCloseTo(1 / 3, 6);
     const chars = model.tokenizer.chars;
     expect(ctc.labels[0].map((c) => chars[c - 1]).join('')).toBe('AB 12');
@@ -151,11 +153,11 @@ describeBackends('VisionLanguageModel with the OCR CTC head', () => {
         s.dispose();
       }
       tf.dispose([ce, joint, nll, value, ...Object.values(grads)]);
-      const lines = model.readLinesCtc(batch.groups[1].images);
+      const lines = readLinesCtc(model, batch.groups[1].images);
       expect(lines.length).toBe(1);
       expect([...lines[0]].every((c) => chars.includes(c))).toBe(true);
     });
-    expect(() => model.ctcClasses('ab')).toThrowError(/accepted characters/);
+    expect(() => model.ctcHead!.classes('ab')).toThrowError(/accepted characters/);
     disposeBatch(batch);
     model.dispose();
   });

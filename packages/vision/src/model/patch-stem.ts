@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { MobileMMError, SERIALIZATION_PACKAGE, geluSigmoid, linear2d } from '@mobile-mm/core';
+import { Linear, MobileMMError, SERIALIZATION_PACKAGE, geluSigmoid, prefixWeights } from '@mobile-mm/core';
 
 export interface PatchStemArgs {
   patchSize: number;
@@ -44,14 +44,10 @@ export class PatchStem extends tfl.layers.Layer {
   readonly dim: number;
   readonly conv: boolean;
   readonly columnRows: number;
-  private wcol: tfl.LayerVariable | null = null;
-  private bcol: tfl.LayerVariable | null = null;
-  private wc: tfl.LayerVariable | null = null;
-  private bc: tfl.LayerVariable | null = null;
-  private w1!: tfl.LayerVariable;
-  private b1!: tfl.LayerVariable;
-  private w2!: tfl.LayerVariable;
-  private b2!: tfl.LayerVariable;
+  private stage1Proj!: Linear;
+  private convProj: Linear | null = null;
+  private stage2Proj!: Linear;
+  private columnProj: Linear | null = null;
 
   constructor(args: PatchStemArgs) {
     super({ name: args.name });
@@ -67,21 +63,13 @@ export class PatchStem extends tfl.layers.Layer {
     const p = this.patchSize;
     const in1 = p * p * 3;
     const in2 = this.merge * this.merge * this.stemDim;
-    // He-style init for the GELU stage, Xavier-style for the linear one.
-    this.w1 = this.addWeight('stage1_kernel', [in1, this.stemDim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(2 / in1) }));
-    this.b1 = this.addWeight('stage1_bias', [this.stemDim], 'float32', tfl.initializers.zeros());
-    this.w2 = this.addWeight('stage2_kernel', [in2, this.dim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / in2) }));
-    this.b2 = this.addWeight('stage2_bias', [this.dim], 'float32', tfl.initializers.zeros());
-    if (this.conv) {
-      const inC = 9 * this.stemDim;
-      this.wc = this.addWeight('conv_kernel', [inC, this.stemDim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / inC) }));
-      this.bc = this.addWeight('conv_bias', [this.stemDim], 'float32', tfl.initializers.zeros());
-    }
-    if (this.columnRows > 0) {
-      const inCol = this.columnRows * this.stemDim;
-      this.wcol = this.addWeight('column_kernel', [inCol, this.dim], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / inCol) }));
-      this.bcol = this.addWeight('column_bias', [this.dim], 'float32', tfl.initializers.zeros());
-    }
+    // He-style init for the GELU stages (stage 1, conv), Xavier-style for the linear ones.
+    const proj = (name: string, inDim: number, outDim: number, gain: number) =>
+      new Linear({ inDim, outDim, kernelInitializer: tfl.initializers.randomNormal({ stddev: Math.sqrt(gain / inDim) }), name: `${this.name}_${name}` }).ensureBuilt();
+    this.stage1Proj = proj('stage1', in1, this.stemDim, 2);
+    this.stage2Proj = proj('stage2', in2, this.dim, 1);
+    if (this.conv) this.convProj = proj('conv', 9 * this.stemDim, this.stemDim, 1);
+    if (this.columnRows > 0) this.columnProj = proj('column', this.columnRows * this.stemDim, this.dim, 1);
     this.built = true;
   }
 
@@ -107,7 +95,7 @@ export class PatchStem extends tfl.layers.Layer {
     x = tf.reshape(x, [b, r, m, q, m, this.stemDim]); // [B, R, m, Q, m, S]
     x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, R, Q, m, m, S]
     x = tf.reshape(x, [b * r * q, m * m * this.stemDim]); // [B·R·Q, m·m·S]
-    x = linear2d(x as tf.Tensor2D, this.w2, this.b2); // [B·R·Q, C]
+    x = this.stage2Proj.apply2d(x as tf.Tensor2D); // [B·R·Q, C]
     return tf.reshape(x, [b, r * q, this.dim]); // [B, T, C]
   }
 
@@ -119,7 +107,7 @@ export class PatchStem extends tfl.layers.Layer {
   forwardColumns(images: tf.Tensor4D): tf.Tensor3D {
     const [b, h, w] = images.shape;
     const p = this.patchSize;
-    if (!this.wcol || !this.bcol) {
+    if (!this.columnProj) {
       throw new MobileMMError('INVALID_CONFIG', `${this.name}: forwardColumns needs a stem built with columnRows > 0.`, { field: 'columnRows' });
     }
     this.checkImages(images, p);
@@ -132,7 +120,7 @@ export class PatchStem extends tfl.layers.Layer {
     let x: tf.Tensor = tf.reshape(this.stage1(images), [b, this.columnRows, wp, this.stemDim]); // [B, H/p, W/p, S]
     x = tf.transpose(x, [0, 2, 1, 3]); // [B, W/p, H/p, S]
     x = tf.reshape(x, [b * wp, this.columnRows * this.stemDim]); // [B·W/p, H/p·S]
-    x = linear2d(x as tf.Tensor2D, this.wcol, this.bcol); // [B·W/p, C]
+    x = this.columnProj.apply2d(x as tf.Tensor2D); // [B·W/p, C]
     return tf.reshape(x, [b, wp, this.dim]); // [B, W/p, C]
   }
 
@@ -154,8 +142,8 @@ export class PatchStem extends tfl.layers.Layer {
     let x: tf.Tensor = tf.reshape(images, [b, hp, p, wp, p, 3]); // [B, H/p, p, W/p, p, 3]
     x = tf.transpose(x, [0, 1, 3, 2, 4, 5]); // [B, H/p, W/p, p, p, 3]
     x = tf.reshape(x, [b * hp * wp, p * p * 3]); // [B·H/p·W/p, p·p·3]
-    x = geluSigmoid(linear2d(x as tf.Tensor2D, this.w1, this.b1)); // [B·H/p·W/p, S]
-    if (this.wc && this.bc) x = this.mix3x3(tf.reshape(x, [b, hp, wp, this.stemDim]) as tf.Tensor4D); // [B·H/p·W/p, S]
+    x = geluSigmoid(this.stage1Proj.apply2d(x as tf.Tensor2D)); // [B·H/p·W/p, S]
+    if (this.convProj) x = this.mix3x3(tf.reshape(x, [b, hp, wp, this.stemDim]) as tf.Tensor4D); // [B·H/p·W/p, S]
     return x as tf.Tensor2D;
   }
 
@@ -167,22 +155,34 @@ export class PatchStem extends tfl.layers.Layer {
     for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) taps.push(tf.slice(padded, [0, dy, dx, 0], [b, r, q, s]));
     const cols = tf.reshape(tf.concat(taps, 3), [b * r * q, 9 * s]); // [B·R·Q, 9·S]
     const flat = tf.reshape(f, [b * r * q, s]); // [B·R·Q, S]
-    return tf.add(flat, geluSigmoid(linear2d(cols as tf.Tensor2D, this.wc!, this.bc!))) as tf.Tensor2D;
+    return tf.add(flat, geluSigmoid(this.convProj!.apply2d(cols as tf.Tensor2D))) as tf.Tensor2D;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => this.forward((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D));
   }
 
-  namedWeights(): Record<string, tfl.LayerVariable> {
+  /** The stem's projections: stage1, conv (stemConv), stage2, column (column tokens). */
+  linears(): Record<string, Linear> {
+    if (!this.built) return {};
     return {
-      'stage1.kernel': this.w1,
-      'stage1.bias': this.b1,
-      ...(this.wc && this.bc ? { 'conv.kernel': this.wc, 'conv.bias': this.bc } : {}),
-      'stage2.kernel': this.w2,
-      'stage2.bias': this.b2,
-      ...(this.wcol && this.bcol ? { 'column.kernel': this.wcol, 'column.bias': this.bcol } : {}),
+      stage1: this.stage1Proj,
+      ...(this.convProj ? { conv: this.convProj } : {}),
+      stage2: this.stage2Proj,
+      ...(this.columnProj ? { column: this.columnProj } : {}),
     };
+  }
+
+  namedWeights(): Record<string, tfl.LayerVariable> {
+    return Object.assign({}, ...Object.entries(this.linears()).map(([name, l]) => prefixWeights(name, l.namedWeights())));
+  }
+
+  override get trainableWeights(): tfl.LayerVariable[] {
+    return this.trainable ? Object.values(this.linears()).flatMap((l) => l.trainableWeights) : [];
+  }
+
+  override get nonTrainableWeights(): tfl.LayerVariable[] {
+    return Object.values(this.linears()).flatMap((l) => (this.trainable ? l.nonTrainableWeights : l.weights));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

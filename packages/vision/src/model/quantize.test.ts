@@ -7,10 +7,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { describeBackends, expectClose, expectNoLeak, randn } from '@mobile-mm/core/test-utils';
-import { getLinearKernelHook, isMobileMMError, setLinearKernelHook } from '@mobile-mm/core';
-import { backendLayout, codesPerElement, dequantizeReference, quantizeMinMse, quantizeReference, registerInt2Kernels, type Bits } from '@mobile-mm/int2';
+import { isMobileMMError, type LinearFormat } from '@mobile-mm/core';
+import { backendLayout, codesPerElement, dequantizeReference, quantizeMinMse, quantizeReference, registerInt2Kernels, type Bits, type QuantMethod } from '@mobile-mm/int2';
 import { VisionLanguageModel } from './model.js';
-import { attachFakeQuant, linearKernelNames, quantizeModel, type QuantMethod } from './quantize.js';
+import { linearKernelNames } from './checkpoint.js';
+import { attachFakeQuant, quantizeModel } from './quantize.js';
 import { smallModel } from './__fixtures__/small-model.js';
 
 
@@ -56,17 +57,28 @@ function logits(m: VisionLanguageModel, seed: number): tf.Tensor3D {
 describeBackends('model quantization', () => {
   beforeAll(() => registerInt2Kernels());
 
-  it('every quantizable kernel is used through linear2d (its hook fires)', () => {
+  it('every projection is a Linear in linears(), and every one of them computes in the forward pass', () => {
     const m = smallModel(true);
     const names = linearKernelNames(m);
     // 1 encoder block (q,k,v,out,up,down) + 1 decoder block (2×4 attention + 2 ff) + stem (stage1, conv, stage2)
     expect(names.length).toBe(6 + 10 + 3);
+    // Every float kernel of the model belongs to one of them (nothing is left out of quantization by accident).
+    const kernels = Object.keys(m.namedWeights()).filter((n) => n.endsWith('.kernel'));
+    expect(kernels.sort()).toEqual(names);
     const fired = new Set<string>();
-    const lw = m.namedLayerWeights();
-    for (const n of names) setLinearKernelHook(lw[n], (x, k, b) => (fired.add(n), b ? tf.add(tf.matMul(x, k.read()), b.read()) : tf.matMul(x, k.read())) as tf.Tensor2D);
+    for (const [path, l] of Object.entries(m.linears())) {
+      const spy: LinearFormat = {
+        name: 'spy',
+        fakeQuantize: (w) => (fired.add(`${path}.kernel`), w),
+        pack: () => {
+          throw new Error('pack is not used here');
+        },
+      };
+      l.setFakeQuant(spy);
+    }
     logits(m, 1).dispose();
     expect([...fired].sort()).toEqual(names);
-    for (const n of names) setLinearKernelHook(lw[n], null);
+    for (const l of Object.values(m.linears())) l.setFakeQuant(null);
     m.dispose();
   });
 
@@ -118,7 +130,7 @@ describeBackends('model quantization', () => {
       tf.dispose([value, ...Object.values(grads)]);
     });
     detach();
-    expect(linearKernelNames(qat).every((n) => getLinearKernelHook(qat.namedLayerWeights()[n]) === undefined)).toBe(true);
+    expect(Object.values(qat.linears()).every((l) => l.fakeQuantFormat === null)).toBe(true);
     qat.dispose();
     ref.dispose();
   });

@@ -11,35 +11,36 @@
  *   - scene cells: per 3×3 grid cell (memory pooled by area), K = empty + one
  *     class per (shape, colour, size), trained with cross-entropy against the
  *     generator's scene graph.
- * Neither is needed at inference: captions, answers and OCR come from the decoder.
+ * The CTC head also reads text lines in one pass (ocr-ctc.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SERIALIZATION_PACKAGE, linear2d } from '@mobile-mm/core';
+import { Linear, SERIALIZATION_PACKAGE } from '@mobile-mm/core';
 
 export class TokenClassHead extends tfl.layers.Layer {
   static className = 'MobileMMTokenClassHead';
   readonly dim: number;
   readonly classes: number;
-  private kernel!: tfl.LayerVariable;
-  private bias!: tfl.LayerVariable;
+  /** W [C, K], b [K]: a Linear, so quantization finds it like every other projection. */
+  readonly linear: Linear;
 
   constructor(args: { dim: number; classes: number; name?: string }) {
     super({ name: args.name });
     this.dim = args.dim;
     this.classes = args.classes;
-  }
-
-  override build(_inputShape?: tfl.Shape | tfl.Shape[]): void {
-    this.kernel = this.addWeight('kernel', [this.dim, this.classes], 'float32', tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / this.dim) }));
-    this.bias = this.addWeight('bias', [this.classes], 'float32', tfl.initializers.zeros());
+    this.linear = new Linear({
+      inDim: args.dim,
+      outDim: args.classes,
+      kernelInitializer: tfl.initializers.randomNormal({ stddev: Math.sqrt(1 / args.dim) }),
+      name: `${this.name}_proj`,
+    }).ensureBuilt();
     this.built = true;
   }
 
   /** x [B, T, C] → log-probabilities [B, T, K]. Call inside tf.tidy. */
   forward(x: tf.Tensor3D): tf.Tensor3D {
     const [b, t, c] = x.shape;
-    const logits = linear2d(tf.reshape(x, [b * t, c]) as tf.Tensor2D, this.kernel, this.bias); // [B·T, K]
+    const logits = this.linear.apply2d(tf.reshape(x, [b * t, c]) as tf.Tensor2D); // [B·T, K]
     return tf.logSoftmax(tf.reshape(logits, [b, t, this.classes])) as tf.Tensor3D; // [B, T, K]
   }
 
@@ -48,7 +49,15 @@ export class TokenClassHead extends tfl.layers.Layer {
   }
 
   namedWeights(): Record<string, tfl.LayerVariable> {
-    return { kernel: this.kernel, bias: this.bias };
+    return this.linear.namedWeights();
+  }
+
+  override get trainableWeights(): tfl.LayerVariable[] {
+    return this.linear.trainableWeights;
+  }
+
+  override get nonTrainableWeights(): tfl.LayerVariable[] {
+    return this.linear.nonTrainableWeights;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   LearnedPositionalEmbedding2D,
+  type Linear,
   TransformerEncoderBlock,
   makeNorm,
   prefixWeights,
@@ -69,6 +70,14 @@ export class VisionEncoder {
     // 2-D address into the decoder's cross-attention, however the blocks mixed it.
     const memory = this.norm.forward(x) as tf.Tensor3D;
     return this.config.memoryPositions === false ? memory : (this.positions[kind].forward(memory, grid) as tf.Tensor3D); // [B, T, C]
+  }
+
+  /** Every projection by dotted path (`stem.stage1`, `blocks.0.attn.q`, ...). */
+  linears(): Record<string, Linear> {
+    return {
+      ...prefixWeights('stem', this.stem.linears()),
+      ...Object.assign({}, ...this.blocks.map((b, i) => prefixWeights(`blocks.${i}`, b.linears()))),
+    };
   }
 
   namedWeights(): Record<string, tfl.LayerVariable> {

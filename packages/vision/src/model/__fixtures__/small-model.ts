@@ -3,6 +3,7 @@
  * encoder and one decoder block (fast on every backend), optionally with the
  * 3×3 stem mixing, or with the auxiliary heads (column text tokens, OCR CTC head, scene cells).
  */
+import type * as tf from '@tensorflow/tfjs-core';
 import { VisionLanguageModel } from '../model.js';
 import { MOBILE_MM_PRESETS } from '../config.js';
 import { SceneTokenizer } from '../scene-tokenizer.js';
@@ -19,4 +20,14 @@ export function smallModel(stemConv = false, aux = false): VisionLanguageModel {
     },
     t,
   );
+}
+
+/** Reads text lines [B, 32, 128, 3] with the model's CTC head in one pass (the 'ctc' decoding of answer()). */
+export function readLinesCtc(model: VisionLanguageModel, images: tf.Tensor4D): string[] {
+  const memory = model.encode(images, 'text');
+  try {
+    return model.ctcHead!.read(memory).map((r) => r.text);
+  } finally {
+    memory.dispose();
+  }
 }

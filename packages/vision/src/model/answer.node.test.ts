@@ -4,9 +4,11 @@ import { isMobileMMError } from '@mobile-mm/core';
 import { describeBackends, expectNoLeak, rng } from '@mobile-mm/core/test-utils';
 import { preprocess } from '../image/preprocess.js';
 import type { RgbaImage } from '../image/types.js';
-import { greedyDecodeBatch } from './greedy.js';
+import { greedyDecodeBatch } from './__fixtures__/greedy-reference.js';
 import { VisionLanguageModel } from './model.js';
-import { ImageFeatureCache, answer, answerStream, imageKey } from './pipeline.js';
+import { answer, answerStream } from './answer.js';
+import { ImageFeatureCache } from './feature-cache.js';
+import { imageKey } from './image-key.js';
 import { smallModel } from './__fixtures__/small-model.js';
 
 /** A small random-weight model: these tests check the plumbing, not accuracy. */
@@ -98,6 +100,21 @@ describeBackends('inference pipeline', () => {
     tf.dispose([x, memory]);
     expect(r.kind).toBe('text');
     expect(r.answers[0].tokens).toEqual(want);
+  });
+
+  it('generate takes any prompt: "ocr" reads a text line like the ocr task, other prompts a scene; the prompt is required', async () => {
+    const line = randomImage(128, 32, 12);
+    const scene = randomImage(64, 64, 13);
+    const ocr = await answer(model, line, 'ocr', undefined, { maxNewTokens: 5 });
+    const gen = await expectNoLeak(() => answer(model, line, 'generate', 'ocr', { maxNewTokens: 5 }));
+    expect(gen.kind).toBe('text');
+    expect(gen.answers[0].tokens).toEqual(ocr.answers[0].tokens);
+    const cap = await answer(model, scene, 'caption', undefined, { maxNewTokens: 6 });
+    const free = await answer(model, scene, 'generate', 'caption', { maxNewTokens: 6 });
+    expect(free.kind).toBe('scene');
+    expect(free.answers[0].tokens).toEqual(cap.answers[0].tokens);
+    await expectCode(answer(model, scene, 'generate'), 'INVALID_ARGUMENT');
+    await expectCode(answer(model, scene, 'summarize' as 'generate', 'x'), 'INVALID_ARGUMENT');
   });
 
   it('the feature cache reuses the encoding of a repeated image, gives the same answer, and stays bounded', async () => {
