@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { COLORS, SHAPES, SIZES, type TaskSample } from '@mobile-mm/synth';
-import { SCENE_CELL_CLASSES, SCENE_GRID, taskShare, type ImageKind, type TaskExample, type TrainBatch, type VisionLanguageModel } from '@mobile-mm/vision';
+import { SCENE_CELL_CLASSES, SCENE_GRID, batchCtc, batchTokens, taskShare, type ImageKind, type TaskExample, type TrainBatch, type VisionLanguageModel } from '@mobile-mm/vision';
 
 export type TaskWeights = Partial<Record<'caption' | 'ocr' | 'vqa', number>>;
 
@@ -60,10 +60,10 @@ export function makeBatch(model: VisionLanguageModel, samples: TaskSample[], wei
     if (rows.length) groups.push({ kind, images: imagesTensor(rows) });
   }
   const examples = toExamples(ordered);
-  const t = model.batchTokens(examples, weights);
+  const t = batchTokens(model, examples, weights);
   const scenes = ordered.filter((s) => kindOfTask(s.task) === 'scene');
   return {
-    ctc: model.batchCtc(examples, weights),
+    ctc: batchCtc(model, examples, weights),
     // The cell term carries the scene tasks' share of the loss, like the CTC term the OCR share.
     ...(model.cellHead && scenes.length > 0 ? { cells: { labels: cellLabels(scenes), weight: taskShare(examples, weights, ['caption', 'vqa']) } } : {}),
     groups,

@@ -44,7 +44,7 @@ try {
   await setupBackend(backend);
   const { model, quantization } = await loadModel(checkpoint);
   const renderer = await createRenderer();
-  const { result } = evaluate(model, renderer, split, n);
+  const { result } = await evaluate(model, renderer, split, n);
   const variant = quantization ? `int${quantization.bits}` : 'fp32';
   const out = { ...result, checkpoint, variant, ...(quantization ? { method: quantization.method } : {}) };
   console.log(resultTable(result));

@@ -10,7 +10,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setupBackend, MobileMMError } from '@mobile-mm/core';
-import { loadModel, quantizeModel, saveModel, type QuantMethod } from '@mobile-mm/vision';
+import { loadModel, saveModel } from '@mobile-mm/vision';
+import { quantizeModel, type QuantMethod } from '@mobile-mm/vision/quantize';
 import type { Bits } from '@mobile-mm/int2';
 
 function fail(msg: string, code = 2): never {

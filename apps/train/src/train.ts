@@ -15,7 +15,8 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, loadSafetensors, entryToTensor, saveSafetensors, tensorToEntry, type SafetensorsEntry } from '@mobile-mm/core';
 import { createRenderer, type SampleLimits } from '@mobile-mm/synth';
-import { attachFakeQuant, MOBILE_MM_PRESETS, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
+import { MOBILE_MM_PRESETS, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
+import { attachFakeQuant } from '@mobile-mm/vision/quantize';
 import { AdamW } from './adamw.js';
 import { parseTrainArgs, UsageError, type TrainArgs } from './args.js';
 import { evaluate, resultTable } from './evaluate.js';
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     }
     if (state.step % a.checkpointEvery === 0) await saveAll(model, opt, state, a.out);
     if (a.evalEvery > 0 && state.step % a.evalEvery === 0) {
-      const { result } = evaluate(model, renderer, 'val', a.evalN);
+      const { result } = await evaluate(model, renderer, 'val', a.evalN);
       progress.done();
       console.error(`step ${state.step} · ${formatDuration(state.seconds)} · val: caption ${result.caption.exact.toFixed(3)} (bleu ${result.caption.bleu4.toFixed(3)}) · ocr ${result.ocr.exact.toFixed(3)} (cer ${result.ocr.cer.toFixed(3)}, ${result.ocr.reader})${result.ocrDecoder ? ` · ocr-decoder ${result.ocrDecoder.exact.toFixed(3)} (cer ${result.ocrDecoder.cer.toFixed(3)})` : ''} · vqa ${result.vqa.accuracy.toFixed(3)}`);
       await appendFile(logPath, `${JSON.stringify({ step: state.step, seconds: Math.round(state.seconds), eval: result })}\n`);
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   progress.done();
   await saveAll(model, opt, state, a.out);
   await Promise.all(workers.map((w) => w.terminate()));
-  const { result } = evaluate(model, renderer, 'val', a.evalN);
+  const { result } = await evaluate(model, renderer, 'val', a.evalN);
   console.log(`\nstopped at step ${state.step} after ${formatDuration(state.seconds)}; checkpoint in ${a.out}\n\n${resultTable(result)}`);
   opt.dispose();
   model.dispose();

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@mobile-mm/core';
 import { createRenderer } from '@mobile-mm/synth';
-import { attachFakeQuant, VisionLanguageModel, type VisionLanguageConfig } from '@mobile-mm/vision';
+import { VisionLanguageModel, type VisionLanguageConfig } from '@mobile-mm/vision';
+import { attachFakeQuant } from '@mobile-mm/vision/quantize';
 import { paramList, drawSamples, shardGradients, type ShardRequest } from './step.js';
 
 const { config, backend, qat } = workerData as { config: VisionLanguageConfig; backend: 'wasm' | 'cpu'; qat: { bits: 0 | 2 | 4 | 8; groupSize: number } };

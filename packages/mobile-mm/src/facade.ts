@@ -14,11 +14,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileMMError, isMobileMMError, setupBackend, type BackendName, type FinishReason } from '@mobile-mm/core';
-import { registerInt2Kernels } from '@mobile-mm/int2';
 import {
   ImageFeatureCache,
   answerStream,
   decodeImage,
+  drain,
   loadModel,
   type AnswerOptions,
   type AnswerResult,
@@ -39,7 +39,8 @@ import { instrumentCall, takeTelemetryOption, type TelemetryCreateOptions } from
 
 /** 'fp32', or 'int<bits>' for a packed checkpoint (the bundled one is int2). */
 export type ModelVariant = 'fp32' | `int${number}`;
-export type CallTask = Task | 'generate';
+/** caption, ocr, vqa or generate (vision's Task). */
+export type CallTask = Task;
 
 export interface CallTimings {
   /** Image decoding (PNG/JPEG/RGBA/tensor → RGBA), hashing (fast profile) and preprocess. */
@@ -130,7 +131,6 @@ export interface Health {
   disposed: boolean;
 }
 
-const DEFAULT_GENERATE_TOKENS = 40;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function variantOf(q: ModelQuantization | null): ModelVariant {
@@ -171,7 +171,6 @@ async function loadConfigured(config: ResolvedConfig): Promise<Loaded> {
       { dir: shown, variant: config.variant, ...(cause instanceof MobileMMError ? { file: cause.details?.file } : {}) },
     );
   if (!(await modelExists(dir))) throw missing('does not exist or has no config.json');
-  if (config.variant === 'int2') registerInt2Kernels();
   let loaded: Awaited<ReturnType<typeof loadModel>>;
   try {
     loaded = await loadModel(dir);
@@ -320,17 +319,10 @@ export class MobileMultiModalLLM {
         decoding,
         cache: this.cache,
         ...(decoding === 'beam' && options.beamWidth === undefined && settings.beamWidth !== undefined ? { beamWidth: settings.beamWidth } : {}),
-        ...(task === 'generate'
-          ? {
-              kind: options.kind ?? (text!.trim().toLowerCase() === 'ocr' ? 'text' : 'scene'),
-              maxNewTokens: options.maxNewTokens ?? DEFAULT_GENERATE_TOKENS,
-            }
-          : {}),
         onToken: undefined,
       };
       const t1 = now();
-      // generate: the pipeline's 'vqa' path is the free-prompt one (prompt required; kind and length given above).
-      const stream = answerStream(this.model, rgba, task === 'generate' ? 'vqa' : task, text, pipelineOptions);
+      const stream = answerStream(this.model, rgba, task, text, pipelineOptions);
       let step: IteratorResult<AnswerToken, AnswerResult>;
       try {
         step = await stream.next();
@@ -381,10 +373,4 @@ function tooLarge(e: MobileMMError, max: number): MobileMMError {
     `the image declares ${width}×${height} = ${width * height} pixels, over maxImagePixels = ${max} (checked before decoding); raise maxImagePixels (${ENV_VARS.maxImagePixels}) to accept it.`,
     { ...e.details, option: 'maxImagePixels', maxImagePixels: max },
   );
-}
-
-async function drain(stream: AsyncGenerator<StreamToken, CallResult>): Promise<CallResult> {
-  let step = await stream.next();
-  while (!step.done) step = await stream.next();
-  return step.value;
 }
