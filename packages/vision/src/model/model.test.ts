@@ -233,4 +233,8 @@ it('rejects bad configs with a typed error naming the field', () => {
   expect(() => new VisionLanguageModel({ ...preset, encoder: { ...preset.encoder, memoryPositions: 'no' as unknown as boolean }, vocabSize: v })).toThrowError(/encoder.memoryPositions/);
   expect(() => new VisionLanguageModel({ ...preset, encoder: { ...preset.encoder, textTokens: 'rows' as 'grid' }, vocabSize: v })).toThrowError(/encoder.textTokens/);
   expect(() => new VisionLanguageModel({ ...preset, ocrCtc: true, vocabSize: v })).toThrowError(/ocrCtc/);
+  // Nested kinds are named with their nesting, and list what is accepted.
+  expect(() => new VisionLanguageModel({ ...preset, encoder: { ...preset.encoder, norm: 'batch' as 'layer' }, vocabSize: v })).toThrowError(/config\.encoder\.norm: must be one of 'layer', 'rms'/);
+  expect(() => new VisionLanguageModel({ ...preset, decoder: { ...preset.decoder, ff: 'relu' as 'gelu' }, vocabSize: v })).toThrowError(/config\.decoder\.ff: must be one of 'gelu', 'swiglu'/);
+  expect(() => new VisionLanguageModel({ ...preset, decoder: { ...preset.decoder, tieEmbeddings: 1 as unknown as boolean }, vocabSize: v })).toThrowError(/decoder\.tieEmbeddings/);
 });
