@@ -46,6 +46,7 @@ export default defineConfig({
             '@tensorflow/tfjs-backend-wasm',
             '@tensorflow/tfjs-backend-webgl',
             'jpeg-js',
+            'opentype.js',
             'pngjs/browser.js',
             '@opentelemetry/api',
             '@opentelemetry/sdk-metrics',

@@ -28,6 +28,8 @@ export interface TrainArgs {
   /** Quantization-aware training: the linear kernels' bit width (0 = off). */
   qat: 0 | 2 | 4 | 8;
   qatGroupSize: number;
+  /** Probability of each image augmentation (@mobile-mm/synth augment(): stroke, shift, blur, aliasing, resample, tone, noise, jpeg); 0 = off. */
+  augment: number;
 }
 
 /** The shipped recipe (EXPERIMENTS.md run 6): `npm run train` alone trains tiny-fp32. */
@@ -57,6 +59,7 @@ export const TRAIN_DEFAULTS: TrainArgs = {
   init: '',
   qat: 0,
   qatGroupSize: 64,
+  augment: 0,
 };
 
 export class UsageError extends Error {}
@@ -113,6 +116,11 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
         const b = next();
         if (b !== 'wasm' && b !== 'cpu') throw new UsageError(`--backend: "${b}" is not for training; accepted: wasm, cpu`);
         a.backend = b;
+        break;
+      }
+      case '--augment': {
+        a.augment = num('augment', next(), { min: 0 });
+        if (a.augment > 1) throw new UsageError(`--augment: a probability per augmentation in [0, 1], got ${a.augment}`);
         break;
       }
       case '--dry-run': a.dryRun = true; break;

@@ -1,27 +1,28 @@
 #!/usr/bin/env node
 /**
- * npm run eval -- --checkpoint DIR [--n 1000] [--split heldout] [--json out.json] [--backend wasm]
+ * npm run eval -- --checkpoint DIR [--n 1000] [--split heldout|val|robust] [--json out.json] [--backend wasm]
  *
- * Scores a checkpoint on the held-out split (all three tasks, greedy
- * decoding) and prints a table; --json writes
+ * Scores a checkpoint on the held-out split (all three tasks, through
+ * vision's answer()) and prints a table. `--split robust`: the same held-out
+ * samples drawn by the independent RasterRenderer (evaluate.ts). --json writes
  * {"caption":{"exact","bleu4"},"ocr":{"exact","cer","reader"},"vqa":{"accuracy","perTemplate"},"n","checkpoint","variant"}
  * (+ "ocrDecoder" for models with the CTC head, "method" for quantized ones).
  */
 import { writeFile } from 'node:fs/promises';
 import { setupBackend, MobileMMError } from '@mobile-mm/core';
-import { createRenderer, SPLITS, type Split } from '@mobile-mm/synth';
+import { createRasterRenderer, createRenderer } from '@mobile-mm/synth';
 import { loadModel } from '@mobile-mm/vision';
-import { evaluate, resultTable } from './evaluate.js';
+import { EVAL_SPLITS, evaluate, resultTable, type EvalSplit } from './evaluate.js';
 
 function fail(msg: string, code = 2): never {
-  console.error(`error: ${msg}\nusage: npm run eval -- --checkpoint DIR [--n 1000] [--split heldout|val] [--json FILE] [--backend wasm|cpu]`);
+  console.error(`error: ${msg}\nusage: npm run eval -- --checkpoint DIR [--n 1000] [--split heldout|val|robust] [--json FILE] [--backend wasm|cpu]`);
   process.exit(code);
 }
 
 const argv = process.argv.slice(2);
 let checkpoint = '';
 let n = 1000;
-let split: Split = 'heldout';
+let split: EvalSplit = 'heldout';
 let json = '';
 let backend: 'wasm' | 'cpu' = 'wasm';
 for (let i = 0; i < argv.length; i++) {
@@ -29,21 +30,21 @@ for (let i = 0; i < argv.length; i++) {
   const v = argv[++i];
   if (a === '--checkpoint') checkpoint = v ?? '';
   else if (a === '--n') n = Number(v);
-  else if (a === '--split') split = v as Split;
+  else if (a === '--split') split = v as EvalSplit;
   else if (a === '--json') json = v ?? '';
   else if (a === '--backend') backend = v as 'wasm' | 'cpu';
   else fail(`unknown option "${a}"`);
 }
 if (!checkpoint) fail('--checkpoint DIR is required');
 if (!Number.isInteger(n) || n < 1) fail(`--n: expected a positive integer, got ${n}`);
-if (!SPLITS.includes(split)) fail(`--split: "${split}" unknown; accepted: ${SPLITS.join(', ')}`);
+if (!EVAL_SPLITS.includes(split)) fail(`--split: "${split}" unknown; accepted: ${EVAL_SPLITS.join(', ')}`);
 if (split === 'train') console.error('warning: scoring on the training split');
 if (backend !== 'wasm' && backend !== 'cpu') fail(`--backend: accepted wasm, cpu`);
 
 try {
   await setupBackend(backend);
   const { model, quantization } = await loadModel(checkpoint);
-  const renderer = await createRenderer();
+  const renderer = split === 'robust' ? await createRasterRenderer() : await createRenderer();
   const { result } = await evaluate(model, renderer, split, n);
   const variant = quantization ? `int${quantization.bits}` : 'fp32';
   const out = { ...result, checkpoint, variant, ...(quantization ? { method: quantization.method } : {}) };

@@ -12,12 +12,28 @@ import {
   exactMatchRate,
   makeTaskSample,
   vqaAccuracy,
-  type Renderer,
+  type ImageRenderer,
   type Split,
   type Task,
   type TaskSample,
 } from '@mobile-mm/synth';
 import { answer, type Decoding, type VisionLanguageModel } from '@mobile-mm/vision';
+
+/**
+ * What `npm run eval -- --split` takes: a seed split drawn by the canvas
+ * renderer, or 'robust': the held-out seeds (same graphs and answers) drawn by
+ * @mobile-mm/synth's RasterRenderer, which shares no drawing code with the
+ * training renderer and varies anti-aliasing, gamma, stroke weight and
+ * sub-pixel position per image. A model that learnt the task, not the
+ * renderer's pixels, scores the same on both.
+ */
+export type EvalSplit = Split | 'robust';
+export const EVAL_SPLITS: readonly EvalSplit[] = ['train', 'val', 'heldout', 'robust'];
+
+/** The seed split behind an eval split. */
+export function seedSplit(split: EvalSplit): Split {
+  return split === 'robust' ? 'heldout' : split;
+}
 
 export interface EvalResult {
   caption: { exact: number; bleu4: number };
@@ -30,7 +46,8 @@ export interface EvalResult {
   ocrDecoder?: { exact: number; cer: number };
   vqa: { accuracy: number; perTemplate: Record<string, number> };
   n: number;
-  split: Split;
+  /** The seeds' split, or 'robust' (held-out seeds drawn by the independent RasterRenderer). */
+  split: EvalSplit;
   checkpoint?: string;
   /** Seconds spent decoding (all tasks). */
   seconds: number;
@@ -75,7 +92,7 @@ export async function predict(model: VisionLanguageModel, samples: TaskSample[],
   return preds;
 }
 
-export function score(preds: Prediction[], split: Split, seconds: number): EvalResult {
+export function score(preds: Prediction[], split: EvalSplit, seconds: number): EvalResult {
   const by = (t: Task) => preds.filter((p) => p.task === t);
   const cap = by('caption');
   const ocr = by('ocr');
@@ -101,13 +118,13 @@ export function score(preds: Prediction[], split: Split, seconds: number): EvalR
 }
 
 /** The first n task samples of each task in `split`. */
-export function evalSamples(renderer: Renderer, split: Split, n: number): TaskSample[] {
+export function evalSamples(renderer: ImageRenderer, split: EvalSplit, n: number): TaskSample[] {
   const out: TaskSample[] = [];
-  for (const task of ['caption', 'ocr', 'vqa'] as const) for (let k = 0; k < n; k++) out.push(makeTaskSample(renderer, split, task, k));
+  for (const task of ['caption', 'ocr', 'vqa'] as const) for (let k = 0; k < n; k++) out.push(makeTaskSample(renderer, seedSplit(split), task, k));
   return out;
 }
 
-export async function evaluate(model: VisionLanguageModel, renderer: Renderer, split: Split, n: number): Promise<{ result: EvalResult; predictions: Prediction[] }> {
+export async function evaluate(model: VisionLanguageModel, renderer: ImageRenderer, split: EvalSplit, n: number): Promise<{ result: EvalResult; predictions: Prediction[] }> {
   const samples = evalSamples(renderer, split, n);
   const t0 = performance.now();
   const predictions = await predict(model, samples);

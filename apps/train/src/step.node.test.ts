@@ -54,3 +54,18 @@ it('a text-only shard returns zeros for the scene positions and the direct gradi
   expect(tf.memory().numTensors).toBe(before);
   model.dispose();
 });
+
+it('--augment: draw j is augmented the same way on every call (any shard split), answers unchanged, pixels changed', () => {
+  const plain = drawSamples(renderer, { start: 40, count: 6, mix: { caption: 1, ocr: 1, vqa: 1 }, lossWeights: {} });
+  const a = drawSamples(renderer, { start: 40, count: 6, mix: { caption: 1, ocr: 1, vqa: 1 }, lossWeights: {}, augment: 0.6 });
+  const b = [
+    ...drawSamples(renderer, { start: 40, count: 2, mix: { caption: 1, ocr: 1, vqa: 1 }, lossWeights: {}, augment: 0.6 }),
+    ...drawSamples(renderer, { start: 42, count: 4, mix: { caption: 1, ocr: 1, vqa: 1 }, lossWeights: {}, augment: 0.6 }),
+  ];
+  expect(a.map((s) => [s.task, s.prompt, s.answer])).toEqual(plain.map((s) => [s.task, s.prompt, s.answer]));
+  for (let i = 0; i < a.length; i++) {
+    expect(b[i].image.data).toEqual(a[i].image.data);
+    expect([a[i].image.width, a[i].image.height]).toEqual([plain[i].image.width, plain[i].image.height]);
+  }
+  expect(a.some((s, i) => s.image.data.some((v, j) => v !== plain[i].image.data[j]))).toBe(true);
+});

@@ -5,7 +5,7 @@
  * model's parameter order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { taskSamples, type Renderer, type SampleLimits, type TaskSample } from '@mobile-mm/synth';
+import { Rng, SPLIT_TAGS, augment, taskSamples, type Renderer, type SampleLimits, type TaskSample } from '@mobile-mm/synth';
 import type { VisionLanguageModel } from '@mobile-mm/vision';
 import { disposeBatch, makeBatch, type TaskWeights } from './data.js';
 
@@ -15,12 +15,21 @@ export interface ShardRequest {
   mix: TaskWeights;
   lossWeights: TaskWeights;
   limits?: SampleLimits;
+  /** Probability of each image augmentation (0 or absent: none). */
+  augment?: number;
 }
+
+/** Salt of the augmentation draws ('AUGM'): draw j's augmentation is fixed by j, on every thread. */
+const AUGMENT_SALT = 0x4155474d;
 
 export function drawSamples(renderer: Renderer, r: ShardRequest): TaskSample[] {
   const gen = taskSamples(renderer, { split: 'train', start: r.start, batchSize: r.count, mix: r.mix, curriculum: r.limits ? () => r.limits : undefined });
   const out: TaskSample[] = [];
-  for (let i = 0; i < r.count; i++) out.push(gen.next().value);
+  for (let i = 0; i < r.count; i++) {
+    const s = gen.next().value;
+    const p = r.augment ?? 0;
+    out.push(p > 0 ? { ...s, image: augment(s.image, new Rng(SPLIT_TAGS.train, r.start + i, AUGMENT_SALT), { p }).image } : s);
+  }
   return out;
 }
 

@@ -132,6 +132,7 @@ async function main(): Promise<void> {
       mix: a.mix,
       lossWeights: a.lossWeights,
       limits,
+      augment: a.augment,
     }));
     const weights = workers.length ? params.map(([, v]) => v.dataSync() as Float32Array) : [];
     const remote = workers.map((w, i) => runOnWorker(w, weights, reqs[i + 1]));

@@ -31,7 +31,9 @@ export { NOISE_Z_MAX, addNoise } from './noise.js';
 export { TEMPLATE_IDS, TEMPLATES, caption, objectPhrase, joinPhrases, eligibleTemplates, ask, askAll } from './language.js';
 export type { TemplateId, VqaItem } from './language.js';
 export { Renderer, createRenderer, drawScene, drawTextLine, checkFont, toRGB, FONT_ALIAS } from './render.js';
-export type { Ctx2D, CanvasFactory, RenderedImage, RendererBackend, CreateRendererOptions } from './render.js';
+export type { Ctx2D, CanvasFactory, ImageRenderer, RenderedImage, RendererBackend, CreateRendererOptions } from './render.js';
+export { RasterRenderer, createRasterRenderer, rasterStyle, type RasterStyle, type CreateRasterRendererOptions } from './raster/raster-renderer.js';
+export { SampleMask, SAMPLES, ANTI_ALIAS_MODES, circlePolygon, flattenPath, type AntiAlias, type PathCommand, type Point, type Polygon } from './raster/raster.js';
 export {
   TASKS,
   kindOf,
@@ -46,6 +48,24 @@ export {
 } from './sample.js';
 export type { Task, ImageKind, SampleSpec, Sample, TaskSample, MakeSampleOptions } from './sample.js';
 export { taskSamples, taskBatches, drawTask } from './stream.js';
+export {
+  AUGMENTATIONS,
+  FILTERS,
+  augment,
+  aliasing,
+  blur,
+  gaussianKernel,
+  jpegRoundTrip,
+  noise,
+  resample,
+  resizePlane,
+  shift,
+  stroke,
+  tone,
+  type AugmentOptions,
+  type Augmentation,
+  type Filter,
+} from './augment.js';
 export type { TaskMix, StreamOptions, StreamProgress } from './stream.js';
 export { exactMatch, exactMatchRate, bleuTokens, corpusBleu, levenshtein, corpusCer, vqaAccuracy } from './metrics.js';
 export type { BleuResult, CerResult, VqaScoreItem, VqaAccuracy, AccuracyCount } from './metrics.js';

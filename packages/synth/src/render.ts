@@ -110,8 +110,13 @@ export function checkFont(ctx: Ctx2D): void {
   }
 }
 
+/** What draws an image graph: the canvas Renderer here, or raster/'s RasterRenderer. */
+export interface ImageRenderer {
+  render(graph: ImageGraph, options?: { noise?: boolean }): RenderedImage;
+}
+
 /** Draws graphs on one cached canvas per size and returns noisy RGBA pixels. */
-export class Renderer {
+export class Renderer implements ImageRenderer {
   private readonly contexts = new Map<string, Ctx2D>();
 
   constructor(

@@ -11,7 +11,7 @@
  */
 import { MobileMMError } from '@mobile-mm/core';
 import { askAll, caption, type TemplateId, type VqaItem } from './language.js';
-import { createRenderer, type Renderer, type RenderedImage } from './render.js';
+import { createRenderer, type ImageRenderer, type Renderer, type RenderedImage } from './render.js';
 import { checkIndex, sampleRng, type Split } from './rng.js';
 import { sampleScene, sampleTextLine, type ImageGraph, type SampleLimits, type SceneObject } from './scene.js';
 
@@ -71,7 +71,7 @@ export function sampleSpec(split: Split, index: number, limits?: SampleLimits): 
   return { split, index, kind: 'scene', scene, caption: caption(scene), vqa, vqaPick };
 }
 
-export function renderSample(renderer: Renderer, spec: SampleSpec): Sample {
+export function renderSample(renderer: ImageRenderer, spec: SampleSpec): Sample {
   return { ...spec, image: renderer.render(spec.scene) };
 }
 
@@ -87,7 +87,7 @@ export function sharedRenderer(): Promise<Renderer> {
 }
 
 export interface MakeSampleOptions {
-  renderer?: Renderer;
+  renderer?: ImageRenderer;
   limits?: SampleLimits;
 }
 
@@ -130,6 +130,6 @@ export function taskImageIndex(task: Task, k: number): number {
 }
 
 /** The k-th task sample of `task` in `split`. */
-export function makeTaskSample(renderer: Renderer, split: Split, task: Task, k: number, limits?: SampleLimits): TaskSample {
+export function makeTaskSample(renderer: ImageRenderer, split: Split, task: Task, k: number, limits?: SampleLimits): TaskSample {
   return toTaskSample(renderSample(renderer, sampleSpec(split, taskImageIndex(task, k), limits)), task);
 }
