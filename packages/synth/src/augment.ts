@@ -206,9 +206,25 @@ export function noise(img: RenderedImage, sigma: number, perChannel: boolean, rn
   return { data, width: img.width, height: img.height };
 }
 
+/**
+ * jpeg-js's encoder returns `Buffer.from(bytes)` whenever a CommonJS `module`
+ * exists, which bundlers provide in browsers too; where Node's Buffer is
+ * absent, lend it the one method it calls for the duration of the call.
+ */
+function encodeJpeg(img: RenderedImage, quality: number): Uint8Array {
+  const g = globalThis as { Buffer?: unknown };
+  const lent = g.Buffer === undefined;
+  if (lent) g.Buffer = { from: (bytes: ArrayLike<number>) => Uint8Array.from(bytes) };
+  try {
+    return jpeg.encode({ data: img.data, width: img.width, height: img.height }, quality).data;
+  } finally {
+    if (lent) delete g.Buffer;
+  }
+}
+
 /** Encoded as a JPEG at `quality` and decoded back. */
 export function jpegRoundTrip(img: RenderedImage, quality: number): RenderedImage {
-  const encoded = jpeg.encode({ data: img.data, width: img.width, height: img.height }, quality);
+  const encoded = { data: encodeJpeg(img, quality) };
   const decoded = jpeg.decode(encoded.data, { useTArray: true, formatAsRGBA: true });
   return { data: new Uint8ClampedArray(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), width: img.width, height: img.height };
 }

@@ -89,6 +89,14 @@ export interface VisionLanguageConfig {
    * answer is made of. Training only; absent = false.
    */
   sceneCells?: boolean;
+  /**
+   * Append the nine area-pooled cell vectors (the cell head's inputs) to the
+   * scene memory: a question that picks "the yellow square" then needs one
+   * attention hop to one token that holds one object's attributes, instead
+   * of a conjunction over the 8×8 patch tokens (EXPERIMENTS.md, run 7).
+   * Needs sceneCells. Absent = false.
+   */
+  cellMemory?: boolean;
   /** Set from the tokenizer. */
   vocabSize: number;
 }
@@ -123,6 +131,8 @@ export const MOBILE_MM_PRESETS = {
    * the OCR CTC head and the scene-cell head (EXPERIMENTS.md, run 6).
    */
   tinyAux: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder, ocrCtc: true, sceneCells: true },
+  /** tinyAux with the cell vectors in the scene memory (EXPERIMENTS.md, run 7). */
+  tinyCellMem: { encoder: { ...TINY.encoder, textTokens: 'columns' }, decoder: TINY.decoder, ocrCtc: true, sceneCells: true, cellMemory: true },
   /** tinyAux at width 256, 4+4 blocks. */
   small: {
     encoder: { ...TINY.encoder, dim: 256, stemDim: 96, numLayers: 4, numHeads: 8, textTokens: 'columns' },
@@ -172,6 +182,8 @@ export function validateVisionLanguageConfig(c: VisionLanguageConfig): void {
   checkConfig(c.ocrCtc === undefined || typeof c.ocrCtc === 'boolean', 'ocrCtc', `must be true or false when given, got ${String(c.ocrCtc)}.`);
   checkConfig(!c.ocrCtc || e.textTokens === 'columns', 'ocrCtc', "needs encoder.textTokens 'columns' (CTC reads a line as a left-to-right sequence).");
   checkConfig(c.sceneCells === undefined || typeof c.sceneCells === 'boolean', 'sceneCells', `must be true or false when given, got ${String(c.sceneCells)}.`);
+  checkConfig(c.cellMemory === undefined || typeof c.cellMemory === 'boolean', 'cellMemory', `must be true or false when given, got ${String(c.cellMemory)}.`);
+  checkConfig(!c.cellMemory || c.sceneCells === true, 'cellMemory', "needs sceneCells (the cell vectors are the cell head's inputs).");
   const d = c.decoder;
   checkConfig(d != null && typeof d === 'object', 'decoder', 'must be an object.');
   for (const f of ['dim', 'numLayers', 'numHeads', 'maxLength'] as const) {

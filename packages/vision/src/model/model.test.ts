@@ -5,7 +5,7 @@ import { ctcLoss, isMobileMMError } from '@mobile-mm/core';
 import { VisionLanguageModel } from './model.js';
 import { batchCtc, batchTokens, type TaskExample, type TrainBatch } from './batching.js';
 import { MOBILE_MM_PRESETS, SCENE_CELL_CLASSES, scenePoolMatrix, tokenGrid } from './config.js';
-import { readLinesCtc } from './__fixtures__/small-model.js';
+import { readLinesCtc, smallModel } from './__fixtures__/small-model.js';
 
 const tiny = () => VisionLanguageModel.fromPreset('tiny');
 
@@ -36,6 +36,36 @@ function makeBatch(model: VisionLanguageModel, seed: number): TrainBatch {
 const disposeBatch = (b: TrainBatch) => tf.dispose([...b.groups.map((g) => g.images), b.inputs, b.targets, b.weights]);
 
 describeBackends('VisionLanguageModel', () => {
+  it('cellMemory: a scene memory is the encoder tokens then their 9 area-pooled cells (naive loop), text lines are unchanged', async () => {
+    const base = smallModel(false, true);
+    const model = new VisionLanguageModel({ ...structuredClone(base.config), cellMemory: true }, base.tokenizer);
+    base.dispose();
+    await expectNoLeak(async () => {
+      const x = images(2, 64, 64, 7);
+      const tokens = tf.tidy(() => model.encoder.forward(x, 'scene'));
+      const memory = model.encode(x, 'scene');
+      const [b, t, c] = tokens.shape;
+      expect(memory.shape).toEqual([b, t + 9, c]);
+      const [tv, mv] = [await tokens.data(), await memory.data()];
+      const p = scenePoolMatrix(model.config.encoder);
+      for (let i = 0; i < b; i++) {
+        for (let j = 0; j < t * c; j++) expect(mv[i * (t + 9) * c + j]).toBeCloseTo(tv[i * t * c + j], 5);
+        for (let q = 0; q < 9; q++)
+          for (let d = 0; d < c; d++) {
+            let want = 0;
+            for (let j = 0; j < t; j++) want += p[q * t + j] * tv[(i * t + j) * c + d];
+            expect(mv[(i * (t + 9) + t + q) * c + d]).toBeCloseTo(want, 4);
+          }
+      }
+      const line = images(1, 32, 128, 8);
+      const textMemory = model.encode(line, 'text');
+      expect(textMemory.shape[1]).toBe(32);
+      tf.dispose([x, tokens, memory, line, textMemory]);
+    });
+    expect(() => new VisionLanguageModel({ ...structuredClone(model.config), sceneCells: false }, model.tokenizer)).toThrowError(/cellMemory: needs sceneCells/);
+    model.dispose();
+  });
+
   it('encodes both image kinds to the same number of memory tokens', async () => {
     const model = tiny();
     await expectNoLeak(() => {

@@ -2,6 +2,7 @@
  * VisionLanguageModel: one model for captioning, OCR and VQA on SynthScenes.
  *
  *   memory = encoder(image, kind)                          [B, S, C]
+ *          (+ the 9 pooled cell vectors of a scene)        cellMemory: [B, S+9, C]
  *   seq    = <bos> prompt <sep> answer <eos>               prompt and answer tokens (batching.ts)
  *   logits = decoder(seq[:-1], memory)                     [B, L, V]   forward()
  *   loss   = Σ weight · CE(logits, seq[1:]) over answer positions
@@ -62,9 +63,15 @@ export class VisionLanguageModel {
 
   // ------------------------------------------------------------------ forward
 
-  /** images [B, H, W, 3] in [0,1] → memory [B, S, C]. */
+  /** images [B, H, W, 3] in [0,1] → memory [B, S, C] (scenes with cellMemory: [B, S+9, C]). */
   encode(images: tf.Tensor4D, kind: ImageKind, training = false): tf.Tensor3D {
-    return tf.tidy(() => this.encoder.forward(images, kind, training));
+    return tf.tidy(() => this.memory(this.encoder.forward(images, kind, training), kind));
+  }
+
+  /** Encoder tokens [B, S, C] → the decoder's memory: scenes get their 9 pooled cell vectors appended with cellMemory. */
+  private memory(tokens: tf.Tensor3D, kind: ImageKind): tf.Tensor3D {
+    if (kind !== 'scene' || !this.config.cellMemory || !this.cellHead) return tokens;
+    return tf.concat([tokens, this.cellHead.pool(tokens)], 1) as tf.Tensor3D; // [B, S+9, C]
   }
 
   /** Teacher-forced decoder: tokens [B, L] against memory [B, S, C] → logits [B, L, V]. */
@@ -100,12 +107,12 @@ export class VisionLanguageModel {
    * weighted sums added: the same loss, since rows are independent.
    */
   loss(batch: TrainBatch, training = true): tf.Scalar {
-    const memories = batch.groups.map((g) => this.encoder.forward(g.images, g.kind, training)); // [Bk, Sk, C] each
-    let loss = this.crossEntropy(batch, memories, training);
+    const tokens = batch.groups.map((g) => this.encoder.forward(g.images, g.kind, training)); // [Bk, Sk, C] each
+    let loss = this.crossEntropy(batch, tokens.map((t, i) => this.memory(t, batch.groups[i].kind)), training);
     const text = batch.groups.findIndex((g) => g.kind === 'text');
-    if (this.ctcHead && batch.ctc && text >= 0) loss = tf.add(loss, this.ctcHead.loss(memories[text], batch.ctc.labels, batch.ctc.weight));
+    if (this.ctcHead && batch.ctc && text >= 0) loss = tf.add(loss, this.ctcHead.loss(tokens[text], batch.ctc.labels, batch.ctc.weight));
     const scene = batch.groups.findIndex((g) => g.kind === 'scene');
-    if (this.cellHead && batch.cells && scene >= 0) loss = tf.add(loss, this.cellHead.loss(memories[scene], batch.cells.labels, batch.cells.weight));
+    if (this.cellHead && batch.cells && scene >= 0) loss = tf.add(loss, this.cellHead.loss(tokens[scene], batch.cells.labels, batch.cells.weight));
     return loss;
   }
 
