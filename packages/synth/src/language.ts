@@ -13,6 +13,7 @@
  * slot is drawn uniformly within that side (a scene has ≤ 3 objects, so both
  * sides are never empty).
  */
+import type { VqaSlots, VqaValue } from './languages.js';
 import type { Rng } from './rng.js';
 import type { SceneGraph, SceneObject } from './scene.js';
 import { COLORS, POSITIONS, SHAPES, type Color, type Position, type Shape } from './vocab.js';
@@ -33,8 +34,11 @@ export const TEMPLATES: Readonly<Record<TemplateId, string>> = {
 
 export interface VqaItem {
   templateId: TemplateId;
+  /** English (v1); languages.ts renders the same slots and value in the other languages. */
   question: string;
   answer: string;
+  slots: VqaSlots;
+  value: VqaValue;
 }
 
 export function objectPhrase(o: Pick<SceneObject, 'size' | 'color' | 'shape' | 'position'>): string {
@@ -85,37 +89,37 @@ export function ask(scene: SceneGraph, id: TemplateId, rng: Rng): VqaItem {
     case 'color': {
       const shape = rng.pick(uniqueShapes(scene));
       const o = scene.objects.find((p) => p.shape === shape)!;
-      return { templateId: id, question: `what color is the ${shape}?`, answer: o.color };
+      return { templateId: id, question: `what color is the ${shape}?`, answer: o.color, slots: { shape }, value: { kind: 'color', color: o.color } };
     }
     case 'shape_at': {
       const occupied = new Set(scene.objects.map((o) => o.position));
       const side = rng.chance(0.5) ? POSITIONS.filter((p) => occupied.has(p)) : POSITIONS.filter((p) => !occupied.has(p));
       const position: Position = rng.pick(side);
       const o = scene.objects.find((p) => p.position === position);
-      return { templateId: id, question: `what shape is at the ${position}?`, answer: o ? o.shape : 'nothing' };
+      return { templateId: id, question: `what shape is at the ${position}?`, answer: o ? o.shape : 'nothing', slots: { position }, value: { kind: 'shape', shape: o ? o.shape : null } };
     }
     case 'count_shape': {
       const shape = rng.pick(SHAPES);
       const n = countWhere(scene, (o) => o.shape === shape);
-      return { templateId: id, question: `how many ${shape}s are there?`, answer: String(n) };
+      return { templateId: id, question: `how many ${shape}s are there?`, answer: String(n), slots: { shape }, value: { kind: 'count', n } };
     }
     case 'count_all':
-      return { templateId: id, question: 'how many objects are there?', answer: String(scene.objects.length) };
+      return { templateId: id, question: 'how many objects are there?', answer: String(scene.objects.length), slots: {}, value: { kind: 'count', n: scene.objects.length } };
     case 'exists': {
       const pairs: [Color, Shape][] = [];
       for (const c of COLORS) for (const s of SHAPES) pairs.push([c, s]);
       const present = (c: Color, s: Shape) => scene.objects.some((o) => o.color === c && o.shape === s);
       const yes = rng.chance(0.5);
       const [color, shape] = rng.pick(pairs.filter(([c, s]) => present(c, s) === yes));
-      return { templateId: id, question: `is there a ${color} ${shape}?`, answer: yes ? 'yes' : 'no' };
+      return { templateId: id, question: `is there a ${color} ${shape}?`, answer: yes ? 'yes' : 'no', slots: { color, shape }, value: { kind: 'yesno', yes } };
     }
     case 'where': {
       const o = rng.pick(uniquePairs(scene));
-      return { templateId: id, question: `where is the ${o.color} ${o.shape}?`, answer: o.position };
+      return { templateId: id, question: `where is the ${o.color} ${o.shape}?`, answer: o.position, slots: { color: o.color, shape: o.shape }, value: { kind: 'position', position: o.position } };
     }
     case 'size': {
       const o = rng.pick(uniquePairs(scene));
-      return { templateId: id, question: `what size is the ${o.color} ${o.shape}?`, answer: o.size };
+      return { templateId: id, question: `what size is the ${o.color} ${o.shape}?`, answer: o.size, slots: { color: o.color, shape: o.shape }, value: { kind: 'size', size: o.size } };
     }
   }
 }

@@ -33,6 +33,7 @@ export const SALT = {
   sample: 0x53414d50, // 'SAMP'
   stream: 0x5354524d, // 'STRM'
   noise: 0x4e4f4953, // 'NOIS'
+  language: 0x4c414e47, // 'LANG': a training draw's language (stream.ts)
 } as const;
 
 export function checkSplit(split: string): asserts split is Split {

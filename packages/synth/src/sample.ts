@@ -11,9 +11,10 @@
  */
 import { MobileMMError } from '@mobile-mm/core';
 import { askAll, caption, type TemplateId, type VqaItem } from './language.js';
+import { LANGUAGES, captionIn, vqaIn, type Language } from './languages.js';
 import { createRenderer, type ImageRenderer, type Renderer, type RenderedImage } from './render.js';
 import { checkIndex, sampleRng, type Split } from './rng.js';
-import { sampleScene, sampleTextLine, type ImageGraph, type SampleLimits, type SceneObject } from './scene.js';
+import { sampleScene, sampleTextLine, type ImageGraph, type SampleLimits, type SceneGraph, type SceneObject } from './scene.js';
 
 export type Task = 'caption' | 'ocr' | 'vqa';
 export const TASKS: readonly Task[] = ['caption', 'ocr', 'vqa'];
@@ -53,6 +54,8 @@ export interface TaskSample {
   index: number;
   /** Scene tasks: the scene's objects in reading order (for auxiliary training signals). */
   objects?: SceneObject[];
+  /** The language of prompt and answer (v2); OCR is language-free and always 'en'. */
+  lang: Language;
 }
 
 export function kindOf(index: number): ImageKind {
@@ -97,8 +100,15 @@ export async function makeSample(split: Split, index: number, options: MakeSampl
   return renderSample(renderer, sampleSpec(split, index, options.limits));
 }
 
-/** The task sample of `task` made from `sample` (caption/vqa need a scene, ocr a text line). */
-export function toTaskSample(sample: Sample, task: Task): TaskSample {
+/**
+ * The task sample of `task` made from `sample` (caption/vqa need a scene, ocr
+ * a text line), in `lang` (default English, which is v1). OCR reads what is
+ * written: its prompt and answer do not change with the language.
+ */
+export function toTaskSample(sample: Sample, task: Task, lang: Language = 'en'): TaskSample {
+  if (!LANGUAGES.includes(lang)) {
+    throw new MobileMMError('INVALID_ARGUMENT', `lang: got ${JSON.stringify(lang)}; accepted: ${LANGUAGES.join(', ')}`);
+  }
   const want: ImageKind = task === 'ocr' ? 'text' : 'scene';
   if (sample.kind !== want) {
     throw new MobileMMError('INVALID_ARGUMENT', `task: ${task} needs a ${want} sample; sample ${sample.index} is a ${sample.kind}`);
@@ -108,12 +118,14 @@ export function toTaskSample(sample: Sample, task: Task): TaskSample {
     image: sample.image,
     split: sample.split,
     index: sample.index,
+    lang: task === 'ocr' ? ('en' as const) : lang,
     ...(sample.scene.kind === 'scene' ? { objects: sample.scene.objects } : {}),
   };
-  if (task === 'caption') return { ...base, prompt: 'caption', answer: sample.caption! };
+  if (task === 'caption') return { ...base, prompt: 'caption', answer: lang === 'en' ? sample.caption! : captionIn(sample.scene as SceneGraph, lang) };
   if (task === 'ocr') return { ...base, prompt: 'ocr', answer: sample.ocr! };
   const item = sample.vqa[sample.vqaPick];
-  return { ...base, prompt: item.question, answer: item.answer, templateId: item.templateId };
+  const { question, answer } = lang === 'en' ? item : vqaIn(item, lang);
+  return { ...base, prompt: question, answer, templateId: item.templateId };
 }
 
 /** Scene → [caption, vqa]; text line → [ocr]. */
@@ -129,7 +141,7 @@ export function taskImageIndex(task: Task, k: number): number {
   return index;
 }
 
-/** The k-th task sample of `task` in `split`. */
-export function makeTaskSample(renderer: ImageRenderer, split: Split, task: Task, k: number, limits?: SampleLimits): TaskSample {
-  return toTaskSample(renderSample(renderer, sampleSpec(split, taskImageIndex(task, k), limits)), task);
+/** The k-th task sample of `task` in `split`, in `lang` (the same scene and question in every language). */
+export function makeTaskSample(renderer: ImageRenderer, split: Split, task: Task, k: number, limits?: SampleLimits, lang: Language = 'en'): TaskSample {
+  return toTaskSample(renderSample(renderer, sampleSpec(split, taskImageIndex(task, k), limits)), task, lang);
 }

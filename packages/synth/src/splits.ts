@@ -182,6 +182,7 @@ export async function* readSplit(dir: string, options: { split?: Split } = {}): 
       prompt: line.prompt,
       answer: line.answer,
       split,
+      lang: 'en',
       index: line.index ?? -1,
       file: line.file,
     };

@@ -6,8 +6,12 @@
  * vqa) or 2j + 1 (ocr) of the split. Draw j is therefore the same on every
  * run with the same mix and curriculum, no image is used twice in one stream,
  * and a run resumes exactly by passing `start` = draws already consumed.
+ * With `languages`, draw j's language comes from the PRNG of (split, j,
+ * SALT.language), so adding languages never changes which tasks and images
+ * are drawn.
  */
 import { MobileMMError } from '@mobile-mm/core';
+import { LANGUAGES, type Language } from './languages.js';
 import type { Renderer } from './render.js';
 import { checkIndex, checkSplit, sampleRng, SALT, type Split } from './rng.js';
 import { renderSample, sampleSpec, sharedRenderer, TASKS, toTaskSample, type Task, type TaskSample } from './sample.js';
@@ -35,12 +39,15 @@ export interface StreamOptions {
   start?: number;
   /** Default: the shared renderer for this environment. */
   renderer?: Renderer;
+  /** Relative language weights for caption and vqa draws (v2); default {en: 1}. */
+  languages?: Partial<Record<Language, number>>;
 }
 
 interface Resolved {
   split: Split;
   batchSize: number;
   weights: number[];
+  langWeights: number[];
   curriculum?: StreamOptions['curriculum'];
   start: number;
 }
@@ -64,7 +71,23 @@ function resolve(options: StreamOptions): Resolved {
   }
   const start = options.start ?? 0;
   checkIndex(start, 'start');
-  return { split, batchSize, weights, curriculum: options.curriculum, start };
+  const languages = options.languages ?? { en: 1 };
+  for (const key of Object.keys(languages)) {
+    if (!(LANGUAGES as readonly string[]).includes(key)) {
+      throw new MobileMMError('INVALID_CONFIG', `languages.${key}: unknown language; accepted: ${LANGUAGES.join(', ')}`, { field: `languages.${key}` });
+    }
+  }
+  const langWeights = LANGUAGES.map((l) => languages[l] ?? 0);
+  if (!langWeights.every((w) => Number.isFinite(w) && w >= 0) || !langWeights.some((w) => w > 0)) {
+    throw new MobileMMError('INVALID_CONFIG', `languages: got ${JSON.stringify(languages)}; accepted: finite weights ≥ 0, at least one > 0`, { field: 'languages' });
+  }
+  return { split, batchSize, weights, langWeights, curriculum: options.curriculum, start };
+}
+
+/** Language of draw j (English when only English has weight: no draw is made then). */
+export function drawLanguage(split: Split, j: number, weights: readonly number[]): Language {
+  const only = weights.filter((w) => w > 0).length === 1;
+  return only ? LANGUAGES[weights.findIndex((w) => w > 0)] : LANGUAGES[sampleRng(split, j, SALT.language).weighted(weights)];
 }
 
 /** Task of draw j. */
@@ -75,7 +98,7 @@ export function drawTask(split: Split, j: number, weights: readonly number[]): T
 function draw(renderer: Renderer, r: Resolved, j: number, limits: SampleLimits | undefined): TaskSample {
   const task = drawTask(r.split, j, r.weights);
   const index = task === 'ocr' ? 2 * j + 1 : 2 * j;
-  return toTaskSample(renderSample(renderer, sampleSpec(r.split, index, limits)), task);
+  return toTaskSample(renderSample(renderer, sampleSpec(r.split, index, limits)), task, task === 'ocr' ? 'en' : drawLanguage(r.split, j, r.langWeights));
 }
 
 function limitsAt(r: Resolved, batch: number, j: number): SampleLimits | undefined {
