@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { LANGUAGES, isLanguage, languageOfLocale, type Language } from './languages.js';
 export { isNode, importNodeBuiltin } from './env.js';
 export * from './backend/setup.js';
 export * from './backend/wasm-fixes.js';

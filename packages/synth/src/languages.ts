@@ -21,12 +21,12 @@
  * Captions start lower case in every language, as v1 does (they are matched
  * exactly); German nouns keep their capital.
  */
+import { LANGUAGES, isLanguage, type Language } from '@mobile-mm/core';
 import type { VqaItem } from './language.js';
 import type { SceneGraph, SceneObject } from './scene.js';
 import type { Color, Position, Shape, Size } from './vocab.js';
 
-export const LANGUAGES = ['en', 'es', 'fr', 'de', 'ja', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, isLanguage, type Language };
 
 /** What a VQA answer means, independent of language. */
 export type VqaValue =
@@ -220,10 +220,6 @@ const zh: Grammar = {
 };
 
 const GRAMMARS: Readonly<Record<Language, Grammar>> = { en, es, fr, de, ja, zh };
-
-export function isLanguage(x: unknown): x is Language {
-  return typeof x === 'string' && (LANGUAGES as readonly string[]).includes(x);
-}
 
 /** The caption of a scene in `lang` (objects in reading order). */
 export function captionIn(scene: SceneGraph, lang: Language): string {

@@ -6,6 +6,7 @@ import { preprocess } from '../image/preprocess.js';
 import type { RgbaImage } from '../image/types.js';
 import { greedyDecodeBatch } from './__fixtures__/greedy-reference.js';
 import { VisionLanguageModel } from './model.js';
+import { SceneTokenizer } from './scene-tokenizer.js';
 import { answer, answerStream } from './answer.js';
 import { ImageFeatureCache } from './feature-cache.js';
 import { imageKey } from './image-key.js';
@@ -115,6 +116,18 @@ describeBackends('inference pipeline', () => {
     expect(free.answers[0].tokens).toEqual(cap.answers[0].tokens);
     await expectCode(answer(model, scene, 'generate'), 'INVALID_ARGUMENT');
     await expectCode(answer(model, scene, 'summarize' as 'generate', 'x'), 'INVALID_ARGUMENT');
+  });
+
+  it('lang: a v2 model puts the language tag after <bos>; a v1 model answers only in English; unknown codes are refused', async () => {
+    const img = randomImage(64, 64, 14);
+    const v2 = new VisionLanguageModel({ ...structuredClone(model.config), vocabSize: SceneTokenizer.v2().vocabSize }, SceneTokenizer.v2());
+    expect(v2.promptTokens('円は何色ですか？', 'ja').slice(0, 2)).toEqual([v2.tokenizer.bosId, v2.tokenizer.languageId('ja')]);
+    const ja = await expectNoLeak(() => answer(v2, img, 'vqa', '円は何色ですか？', { lang: 'ja', maxNewTokens: 3 }));
+    expect(ja.answers[0].tokens.length).toBeLessThanOrEqual(3);
+    await expectCode(answer(model, img, 'vqa', 'what color is the circle?', { lang: 'ja' }), 'INVALID_ARGUMENT');
+    await expectCode(answer(v2, img, 'vqa', 'what color is the circle?', { lang: 'it' as 'en' }), 'INVALID_ARGUMENT');
+    expect((await answer(model, img, 'vqa', 'what color is the circle?', { lang: 'en', maxNewTokens: 2 })).answers).toHaveLength(1);
+    v2.dispose();
   });
 
   it('the feature cache reuses the encoding of a repeated image, gives the same answer, and stays bounded', async () => {

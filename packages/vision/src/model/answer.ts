@@ -155,7 +155,7 @@ export async function* answerStream(
   const list: readonly RgbaImage[] = Array.isArray(images) ? (images as readonly RgbaImage[]) : [images as RgbaImage];
   if (list.length === 0) throw badArgument('images', 'must hold at least one image.');
   const call = resolveCall(model, task, prompt, options);
-  const rows = promptRows(model, task, prompt, list.length);
+  const rows = promptRows(model, task, prompt, list.length, options.lang);
   const tokenizer = model.tokenizer;
 
   const owned: tf.Tensor[] = [];

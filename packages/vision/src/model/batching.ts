@@ -11,7 +11,7 @@
  * scene rows) get the share of the tasks they belong to.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, type Language } from '@mobile-mm/core';
 import type { ImageKind } from './config.js';
 import type { VisionLanguageModel } from './model.js';
 import type { TrainTask } from './options.js';
@@ -23,6 +23,8 @@ export interface TaskExample {
   /** The decoder prompt: 'caption', 'ocr' or the question. */
   prompt: string;
   answer: string;
+  /** Prompt and answer language (v2 vocabularies; default 'en'). */
+  lang?: Language;
 }
 
 /** A batch ready for model.loss(): rows ordered as in `groups`. */
@@ -61,7 +63,7 @@ export function taskShare(examples: readonly TaskExample[], taskWeights: Partial
  */
 export function batchTokens(model: VisionLanguageModel, examples: TaskExample[], taskWeights: Partial<Record<TrainTask, number>> = {}) {
   const pad = model.tokenizer.padId;
-  const prompts = examples.map((e) => model.promptTokens(e.prompt));
+  const prompts = examples.map((e) => model.promptTokens(e.prompt, e.lang));
   const seqs = examples.map((e, i) => [...prompts[i], ...model.answerTokens(e.task, e.answer)]);
   const len = Math.max(...seqs.map((s) => s.length)) - 1;
   if (len + 1 > model.config.decoder.maxLength) {

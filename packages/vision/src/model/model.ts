@@ -17,7 +17,7 @@
  * Shapes: B=batch, L=sequence length − 1, S=memory tokens, C=width, V=vocabulary.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, TextDecoder as CoreTextDecoder, prefixWeights, type LayerVariable, type Linear, type PackedLinear } from '@mobile-mm/core';
+import { MobileMMError, TextDecoder as CoreTextDecoder, prefixWeights, type Language, type LayerVariable, type Linear, type PackedLinear } from '@mobile-mm/core';
 import type { TrainBatch } from './batching.js';
 import { MOBILE_MM_PRESETS, validateVisionLanguageConfig, type ImageKind, type PresetName, type VisionLanguageConfig } from './config.js';
 import { OcrCtcHead } from './ocr-ctc.js';
@@ -79,10 +79,19 @@ export class VisionLanguageModel {
     return this.decoder.logits(tokens, memory, { training });
   }
 
-  /** Decoder prompt tokens: <bos> prompt <sep>. */
-  promptTokens(prompt: string): number[] {
+  /**
+   * Decoder prompt tokens: <bos> prompt <sep>, with the language tag after
+   * <bos> on a v2 vocabulary (<bos> <ja> prompt <sep>): the tag picks the
+   * answer language. A v1 vocabulary answers in English only.
+   */
+  promptTokens(prompt: string, lang: Language = 'en'): number[] {
     const t = this.tokenizer;
-    return [t.bosId, ...t.encode(prompt), t.sepId];
+    const tag = t.languageId(lang);
+    if (tag === null && (lang !== 'en' || t.languages.length > 0)) {
+      const known = t.languages.length > 0 ? t.languages : ['en'];
+      throw new MobileMMError('INVALID_ARGUMENT', `lang: this model answers in ${known.join(', ')}; got ${JSON.stringify(lang)}.`, { option: 'lang', accepted: known });
+    }
+    return [t.bosId, ...(tag === null ? [] : [tag]), ...t.encode(prompt), t.sepId];
   }
 
   /** Answer tokens followed by <eos>: characters for OCR, words otherwise. */

@@ -9,7 +9,7 @@
  *   generate   prompt = anything; kind 'text' when the prompt is "ocr", else 'scene'
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, type GenerateOptions, type TokenEvent } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isLanguage, type GenerateOptions, type Language, type TokenEvent } from '@mobile-mm/core';
 import { IMAGE_SIZES, type ImageKind } from './config.js';
 import type { ImageFeatureCache } from './feature-cache.js';
 import type { VisionLanguageModel } from './model.js';
@@ -25,10 +25,10 @@ export const TASK_PROMPTS: Readonly<Record<'caption' | 'ocr', string>> = Object.
 
 /**
  * Most answer tokens per task: a 3-object caption is 29 word tokens, an OCR
- * line at most 14 characters (+ slack), a VQA answer one or two words; a free
- * prompt gets a caption's room.
+ * line at most 14 characters (+ slack), a VQA answer one to four words
+ * (« arriba a la izquierda ») plus <eos>; a free prompt gets a caption's room.
  */
-export const TASK_MAX_NEW_TOKENS: Readonly<Record<Task, number>> = Object.freeze({ caption: 40, ocr: 16, vqa: 4, generate: 40 });
+export const TASK_MAX_NEW_TOKENS: Readonly<Record<Task, number>> = Object.freeze({ caption: 40, ocr: 16, vqa: 6, generate: 40 });
 
 /**
  * 'greedy', 'beam' and 'sample' run the decoder; 'ctc' (OCR only, models with
@@ -65,6 +65,8 @@ export interface AnswerOptions {
   onToken?: (event: AnswerToken) => void;
   /** Stops between tokens; the answer keeps the tokens so far (finishReason 'abort'). */
   signal?: AbortSignal;
+  /** Answer language: a language the model's vocabulary has a tag for (v2); default 'en'. */
+  lang?: Language;
 }
 
 /** One streamed token. */
@@ -89,6 +91,9 @@ export function resolveCall(model: VisionLanguageModel, task: Task, prompt: stri
   if (!TASKS.includes(task)) throw badArgument('task', `must be one of ${TASKS.join(', ')}, got ${JSON.stringify(task)}.`);
   const kind = options.kind ?? taskKind(task, typeof prompt === 'string' ? prompt : prompt?.[0]);
   if (!(kind in IMAGE_SIZES)) throw badArgument('kind', `must be one of ${Object.keys(IMAGE_SIZES).join(', ')}, got ${JSON.stringify(kind)}.`);
+  if (options.lang !== undefined && !isLanguage(options.lang)) {
+    throw badArgument('lang', `must be one of ${LANGUAGES.join(', ')}, got ${JSON.stringify(options.lang)}.`);
+  }
   const decoding = options.decoding ?? 'greedy';
   if (!DECODINGS.includes(decoding)) throw badArgument('decoding', `must be one of ${DECODINGS.join(', ')}, got ${JSON.stringify(decoding)}.`);
   if (decoding === 'ctc') checkCtc(model, task, kind, options);
@@ -133,7 +138,7 @@ export function generationOptions(options: AnswerOptions, call: ResolvedCall, eo
 }
 
 /** Prompt token rows, checked against the decoder's length (room for ≥ 1 answer token). */
-export function promptRows(model: VisionLanguageModel, task: Task, prompt: string | readonly string[] | undefined, n: number): number[][] {
+export function promptRows(model: VisionLanguageModel, task: Task, prompt: string | readonly string[] | undefined, n: number, lang: Language = 'en'): number[][] {
   const given = prompt ?? (task === 'caption' || task === 'ocr' ? TASK_PROMPTS[task] : undefined);
   if (given === undefined) throw badArgument('prompt', `is required for ${task} (${task === 'vqa' ? 'the question' : 'the prompt'}).`);
   const texts = typeof given === 'string' ? new Array<string>(n).fill(given) : [...given];
@@ -142,7 +147,7 @@ export function promptRows(model: VisionLanguageModel, task: Task, prompt: strin
   }
   const max = model.decoder.maxLength;
   return texts.map((t, i) => {
-    const row = model.promptTokens(t);
+    const row = model.promptTokens(t, lang);
     if (row.length >= max) {
       throw new MobileMMError(
         'PROMPT_TOO_LONG',
