@@ -1,4 +1,5 @@
 /** Command-line options of `npm run train` and `npm run eval`, validated with clear errors. */
+import { LANGUAGES, isLanguage, type Language } from '@mobile-mm/core';
 import { MOBILE_MM_PRESETS, type PresetName } from '@mobile-mm/vision';
 import type { TaskWeights } from './data.js';
 
@@ -28,6 +29,12 @@ export interface TrainArgs {
   /** Quantization-aware training: the linear kernels' bit width (0 = off). */
   qat: 0 | 2 | 4 | 8;
   qatGroupSize: number;
+  /**
+   * Caption/VQA language mix (SynthScenes v2), e.g. {en: 1, ja: 1}; null:
+   * English with the v1 vocabulary (no language tags). Given, the model gets
+   * the v2 vocabulary and a language tag in every prompt.
+   */
+  languages: Partial<Record<Language, number>> | null;
   /** Probability of each image augmentation (@mobile-mm/synth augment(): stroke, shift, blur, aliasing, resample, tone, noise, jpeg); 0 = off. */
   augment: number;
 }
@@ -59,6 +66,7 @@ export const TRAIN_DEFAULTS: TrainArgs = {
   init: '',
   qat: 0,
   qatGroupSize: 64,
+  languages: null,
   augment: 0,
 };
 
@@ -116,6 +124,18 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
         const b = next();
         if (b !== 'wasm' && b !== 'cpu') throw new UsageError(`--backend: "${b}" is not for training; accepted: wasm, cpu`);
         a.backend = b;
+        break;
+      }
+      case '--languages': {
+        const out: Partial<Record<Language, number>> = {};
+        const v = next() ?? '';
+        for (const part of v.split(',').filter(Boolean)) {
+          const [k, w] = part.split('=');
+          if (!isLanguage(k)) throw new UsageError(`--languages: unknown language "${k}"; accepted: ${LANGUAGES.join(', ')}`);
+          out[k] = w === undefined ? 1 : num('languages', w, { min: 0 });
+        }
+        if (!Object.values(out).some((w) => w! > 0)) throw new UsageError('--languages: expected e.g. en=1,es=1,fr=1,de=1,ja=1,zh=1 (or en,ja)');
+        a.languages = out;
         break;
       }
       case '--augment': {

@@ -33,7 +33,7 @@ export function imagesTensor(samples: TaskSample[]): tf.Tensor4D {
 }
 
 export function toExamples(samples: TaskSample[]): TaskExample[] {
-  return samples.map((s) => ({ task: s.task, kind: kindOfTask(s.task), prompt: s.prompt, answer: s.answer }));
+  return samples.map((s) => ({ task: s.task, kind: kindOfTask(s.task), prompt: s.prompt, answer: s.answer, lang: s.lang }));
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type Task,
   type TaskSample,
 } from '@mobile-mm/synth';
+import { LANGUAGES, type Language } from '@mobile-mm/core';
 import { answer, type Decoding, type VisionLanguageModel } from '@mobile-mm/vision';
 
 /**
@@ -63,13 +64,15 @@ export interface Prediction {
   ctcPrediction?: string;
 }
 
-/** Answers `rows` (one task) through answer(), `batchSize` images per call. */
+/** Answers `rows` (one task, one language) through answer(), `batchSize` images per call. */
 async function answerRows(model: VisionLanguageModel, rows: TaskSample[], decoding: Decoding, batchSize: number): Promise<string[]> {
   const out: string[] = [];
   for (let off = 0; off < rows.length; off += batchSize) {
     const part = rows.slice(off, off + batchSize);
     const prompts = part[0].task === 'vqa' ? part.map((r) => r.prompt) : undefined;
-    const r = await answer(model, part.map((s) => s.image), part[0].task, prompts, { decoding });
+    // v1 vocabularies have no language tags: English is implied.
+    const lang = model.tokenizer.languages.length > 0 ? part[0].lang : undefined;
+    const r = await answer(model, part.map((s) => s.image), part[0].task, prompts, { decoding, ...(lang ? { lang } : {}) });
     out.push(...r.answers.map((a) => a.text));
   }
   return out;
@@ -78,8 +81,8 @@ async function answerRows(model: VisionLanguageModel, rows: TaskSample[], decodi
 /** Predicts answers for `samples` (any mix of tasks), in order. */
 export async function predict(model: VisionLanguageModel, samples: TaskSample[], batchSize = 64): Promise<Prediction[]> {
   const preds = new Array<Prediction>(samples.length);
-  for (const task of ['caption', 'ocr', 'vqa'] as const) {
-    const idx = samples.flatMap((s, i) => (s.task === task ? [i] : []));
+  for (const [task, lang] of (['caption', 'ocr', 'vqa'] as const).flatMap((t) => LANGUAGES.map((l) => [t, l] as const))) {
+    const idx = samples.flatMap((s, i) => (s.task === task && s.lang === lang ? [i] : []));
     if (idx.length === 0) continue;
     const rows = idx.map((i) => samples[i]);
     const decoded = await answerRows(model, rows, 'greedy', batchSize);
@@ -117,15 +120,15 @@ export function score(preds: Prediction[], split: EvalSplit, seconds: number): E
   };
 }
 
-/** The first n task samples of each task in `split`. */
-export function evalSamples(renderer: ImageRenderer, split: EvalSplit, n: number): TaskSample[] {
+/** The first n task samples of each task in `split`, in `lang` (OCR is language-free). */
+export function evalSamples(renderer: ImageRenderer, split: EvalSplit, n: number, lang: Language = 'en'): TaskSample[] {
   const out: TaskSample[] = [];
-  for (const task of ['caption', 'ocr', 'vqa'] as const) for (let k = 0; k < n; k++) out.push(makeTaskSample(renderer, seedSplit(split), task, k));
+  for (const task of ['caption', 'ocr', 'vqa'] as const) for (let k = 0; k < n; k++) out.push(makeTaskSample(renderer, seedSplit(split), task, k, undefined, lang));
   return out;
 }
 
-export async function evaluate(model: VisionLanguageModel, renderer: ImageRenderer, split: EvalSplit, n: number): Promise<{ result: EvalResult; predictions: Prediction[] }> {
-  const samples = evalSamples(renderer, split, n);
+export async function evaluate(model: VisionLanguageModel, renderer: ImageRenderer, split: EvalSplit, n: number, lang: Language = 'en'): Promise<{ result: EvalResult; predictions: Prediction[] }> {
+  const samples = evalSamples(renderer, split, n, lang);
   const t0 = performance.now();
   const predictions = await predict(model, samples);
   const result = score(predictions, split, (performance.now() - t0) / 1000);

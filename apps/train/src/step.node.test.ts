@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { setupBackend } from '@mobile-mm/core';
 import { createRenderer, type Renderer } from '@mobile-mm/synth';
-import { VisionLanguageModel } from '@mobile-mm/vision';
+import { SceneTokenizer, VisionLanguageModel } from '@mobile-mm/vision';
 import { drawSamples, paramList, shardGradients } from './step.js';
 import { disposeBatch, makeBatch } from './data.js';
 
@@ -68,4 +68,21 @@ it('--augment: draw j is augmented the same way on every call (any shard split),
     expect([a[i].image.width, a[i].image.height]).toEqual([plain[i].image.width, plain[i].image.height]);
   }
   expect(a.some((s, i) => s.image.data.some((v, j) => v !== plain[i].image.data[j]))).toBe(true);
+});
+
+it('--languages: draws keep their tasks and images, caption/vqa rows get a language, and the v2 batch carries its tag after <bos>', () => {
+  const mix = { caption: 1, ocr: 1, vqa: 1 };
+  const plain = drawSamples(renderer, { start: 80, count: 12, mix, lossWeights: {} });
+  const multi = drawSamples(renderer, { start: 80, count: 12, mix, lossWeights: {}, languages: { en: 1, es: 1, fr: 1, de: 1, ja: 1, zh: 1 } });
+  expect(multi.map((s) => [s.task, s.index])).toEqual(plain.map((s) => [s.task, s.index]));
+  for (let i = 0; i < multi.length; i++) expect(multi[i].image.data).toEqual(plain[i].image.data);
+  expect(multi.filter((s) => s.task === 'ocr').every((s) => s.lang === 'en' && s.answer === plain[multi.indexOf(s)].answer)).toBe(true);
+  expect(new Set(multi.filter((s) => s.task !== 'ocr').map((s) => s.lang)).size).toBeGreaterThan(1);
+  const model = VisionLanguageModel.fromPreset('tiny', SceneTokenizer.v2());
+  const batch = makeBatch(model, multi, {});
+  const inputs = batch.inputs.arraySync() as number[][];
+  const ordered = [...multi.filter((s) => s.task !== 'ocr'), ...multi.filter((s) => s.task === 'ocr')];
+  ordered.forEach((s, r) => expect(inputs[r].slice(0, 2)).toEqual([model.tokenizer.bosId, model.tokenizer.languageId(s.lang)]));
+  disposeBatch(batch);
+  model.dispose();
 });

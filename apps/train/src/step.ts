@@ -5,6 +5,7 @@
  * model's parameter order.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Language } from '@mobile-mm/core';
 import { Rng, SPLIT_TAGS, augment, taskSamples, type Renderer, type SampleLimits, type TaskSample } from '@mobile-mm/synth';
 import type { VisionLanguageModel } from '@mobile-mm/vision';
 import { disposeBatch, makeBatch, type TaskWeights } from './data.js';
@@ -17,13 +18,22 @@ export interface ShardRequest {
   limits?: SampleLimits;
   /** Probability of each image augmentation (0 or absent: none). */
   augment?: number;
+  /** Caption/VQA language mix (absent: English). */
+  languages?: Partial<Record<Language, number>>;
 }
 
 /** Salt of the augmentation draws ('AUGM'): draw j's augmentation is fixed by j, on every thread. */
 const AUGMENT_SALT = 0x4155474d;
 
 export function drawSamples(renderer: Renderer, r: ShardRequest): TaskSample[] {
-  const gen = taskSamples(renderer, { split: 'train', start: r.start, batchSize: r.count, mix: r.mix, curriculum: r.limits ? () => r.limits : undefined });
+  const gen = taskSamples(renderer, {
+    split: 'train',
+    start: r.start,
+    batchSize: r.count,
+    mix: r.mix,
+    curriculum: r.limits ? () => r.limits : undefined,
+    ...(r.languages ? { languages: r.languages } : {}),
+  });
   const out: TaskSample[] = [];
   for (let i = 0; i < r.count; i++) {
     const s = gen.next().value;

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, loadSafetensors, entryToTensor, saveSafetensors, tensorToEntry, type SafetensorsEntry } from '@mobile-mm/core';
 import { createRenderer, type SampleLimits } from '@mobile-mm/synth';
-import { MOBILE_MM_PRESETS, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
+import { MOBILE_MM_PRESETS, SceneTokenizer, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
 import { attachFakeQuant } from '@mobile-mm/vision/quantize';
 import { AdamW } from './adamw.js';
 import { parseTrainArgs, UsageError, type TrainArgs } from './args.js';
@@ -45,7 +45,9 @@ async function startWorkers(n: number, a: TrainArgs, model: VisionLanguageModel)
   return Promise.all(
     Array.from({ length: n }, () =>
       new Promise<Worker>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { config: model.config, backend: a.backend, qat: { bits: a.qat, groupSize: a.qatGroupSize } } });
+        const w = new Worker(url, {
+          workerData: { config: model.config, tokenizer: model.tokenizer.toJSON(), backend: a.backend, qat: { bits: a.qat, groupSize: a.qatGroupSize } },
+        });
         w.once('message', (m) => (m.ready ? resolve(w) : reject(new Error(String(m.error)))));
         w.once('error', reject);
       }),
@@ -85,7 +87,8 @@ async function main(): Promise<void> {
     model = init.model;
     console.error(`initialised from ${a.init}`);
   } else {
-    model = VisionLanguageModel.fromPreset(a.preset);
+    // A language mix trains the v2 vocabulary (language tags, six grammars); none keeps v1's.
+    model = VisionLanguageModel.fromPreset(a.preset, a.languages ? SceneTokenizer.v2() : undefined);
   }
   // QAT: the forward pass sees every linear kernel on its b-bit grid (straight-through gradients).
   if (a.qat) {
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
       lossWeights: a.lossWeights,
       limits,
       augment: a.augment,
+      ...(a.languages ? { languages: a.languages } : {}),
     }));
     const weights = workers.length ? params.map(([, v]) => v.dataSync() as Float32Array) : [];
     const remote = workers.map((w, i) => runOnWorker(w, weights, reqs[i + 1]));

@@ -7,14 +7,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@mobile-mm/core';
 import { createRenderer } from '@mobile-mm/synth';
-import { VisionLanguageModel, type VisionLanguageConfig } from '@mobile-mm/vision';
+import { SceneTokenizer, VisionLanguageModel, type VisionLanguageConfig } from '@mobile-mm/vision';
 import { attachFakeQuant } from '@mobile-mm/vision/quantize';
 import { paramList, drawSamples, shardGradients, type ShardRequest } from './step.js';
 
-const { config, backend, qat } = workerData as { config: VisionLanguageConfig; backend: 'wasm' | 'cpu'; qat: { bits: 0 | 2 | 4 | 8; groupSize: number } };
+const { config, tokenizer, backend, qat } = workerData as {
+  config: VisionLanguageConfig;
+  tokenizer: unknown;
+  backend: 'wasm' | 'cpu';
+  qat: { bits: 0 | 2 | 4 | 8; groupSize: number };
+};
 await setupBackend(backend);
 const renderer = await createRenderer();
-const model = new VisionLanguageModel(config);
+const model = new VisionLanguageModel(config, SceneTokenizer.fromJSON(tokenizer));
 if (qat.bits) attachFakeQuant(model, { bits: qat.bits, groupSize: qat.groupSize });
 const params = paramList(model);
 
