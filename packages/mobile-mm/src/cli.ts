@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isMobileMMError } from '@mobile-mm/core';
 import { ModelTelemetry, observeMemory } from '@mobile-mm/telemetry';
 import type { PrometheusMetrics } from '@mobile-mm/telemetry/prometheus';
 import { BACKEND_OPTIONS, ENV_VARS, PROFILES, VARIANTS, type MobileMMOptions } from './config.js';
@@ -42,6 +42,8 @@ Options:
   --model-dir DIR                    checkpoint folder (${ENV_VARS.modelDir}; default the bundled model)
   --max-image-pixels N               largest width·height accepted (${ENV_VARS.maxImagePixels}; default 4194304)
   --max-prompt-chars N               longest question (${ENV_VARS.maxPromptChars}; default 256)
+  --locale TAG                       your language, e.g. ja or fr-CA (${ENV_VARS.locale}, then LC_ALL/LANG; default en)
+  --lang en|es|fr|de|ja|zh           answer language of this call (default: the locale's, where the model speaks it)
   --json                             print one JSON object on stdout
   --metrics                          then print the calls' OpenTelemetry metrics as Prometheus text (stdout; stderr with --json)
   -h, --help                         this text
@@ -105,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
         'model-dir': { type: 'string' },
         'max-image-pixels': { type: 'string' },
         'max-prompt-chars': { type: 'string' },
+        locale: { type: 'string' },
+        lang: { type: 'string' },
         json: { type: 'boolean' },
         metrics: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -142,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
     if (values['model-dir'] !== undefined) options.modelDir = values['model-dir'];
     if (maxImagePixels !== undefined) options.maxImagePixels = maxImagePixels;
     if (maxPromptChars !== undefined) options.maxPromptChars = maxPromptChars;
+    if (values.locale !== undefined) options.locale = values.locale;
+    const lang = oneOf('lang', values.lang, LANGUAGES);
 
     tf.env().set('PROD', true); // silences tfjs's "install tfjs-node" banner on stderr
     const metrics = values.metrics ? await prometheusTelemetry() : null;
@@ -158,7 +164,9 @@ async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       }
       const [image, question] = rest;
-      const r = command === 'caption' ? await mm.caption(image) : command === 'ocr' ? await mm.ocr(image) : await mm.vqa(image, question);
+      const call = lang ? { lang } : {};
+      const r = command === 'caption' ? await mm.caption(image, call) : command === 'ocr' ? await mm.ocr(image, call) : await mm.vqa(image, question, call);
+      if (!json && lang) for (const note of r.notes) process.stderr.write(`note: ${note}\n`);
       printResult(r, { image, ...(question !== undefined ? { question } : {}), notes: mm.health().notes }, json);
       await printMetrics();
       return EXIT.ok;

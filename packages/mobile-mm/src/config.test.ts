@@ -28,9 +28,10 @@ it('reads every MOBILE_MM_* variable, trimmed; empty ones count as unset', () =>
       MOBILE_MM_MODEL_DIR: '/models/x',
       MOBILE_MM_MAX_IMAGE_PIXELS: '4096',
       MOBILE_MM_MAX_PROMPT_CHARS: '80',
+      MOBILE_MM_LOCALE: 'ja-JP',
     },
   });
-  expect(c).toMatchObject({ backend: 'wasm', variant: 'fp32', profile: 'fast', modelDir: '/models/x', maxImagePixels: 4096, maxPromptChars: 80 });
+  expect(c).toMatchObject({ backend: 'wasm', variant: 'fp32', profile: 'fast', modelDir: '/models/x', maxImagePixels: 4096, maxPromptChars: 80, locale: 'ja' });
   expect(Object.values(c.sources).every((s) => s === 'env')).toBe(true);
   expect(resolveConfig({ env: { MOBILE_MM_BACKEND: '' } }).backend).toBe('auto');
 });
@@ -78,5 +79,18 @@ it('reads process.env only where there is a process (Node), never failing in a b
     expect(processEnv()).toEqual({});
     expect(resolveConfig().backend).toBe('auto');
   }
-  expect(Object.keys(ENV_VARS).sort()).toEqual(['backend', 'maxImagePixels', 'maxPromptChars', 'modelDir', 'profile', 'variant']);
+  expect(Object.keys(ENV_VARS).sort()).toEqual(['backend', 'locale', 'maxImagePixels', 'maxPromptChars', 'modelDir', 'profile', 'variant']);
+});
+
+it('locale: option, then MOBILE_MM_LOCALE, then LC_ALL / LC_MESSAGES / LANG; tags the project does not speak fall back to en with a note', () => {
+  expect(resolveConfig({ env: {} })).toMatchObject({ locale: 'en', notes: [] });
+  expect(resolveConfig({ locale: 'de-AT', env: { MOBILE_MM_LOCALE: 'fr' } })).toMatchObject({ locale: 'de', sources: { locale: 'option' } });
+  expect(resolveConfig({ env: { MOBILE_MM_LOCALE: 'fr', LANG: 'es_ES.UTF-8' } })).toMatchObject({ locale: 'fr', sources: { locale: 'env' } });
+  expect(resolveConfig({ env: { LANG: 'es_ES.UTF-8' } })).toMatchObject({ locale: 'es', sources: { locale: 'system' } });
+  expect(resolveConfig({ env: { LC_ALL: 'zh_CN.UTF-8', LANG: 'de_DE.UTF-8' } }).locale).toBe('zh');
+  expect(resolveConfig({ env: { LANG: 'C.UTF-8' } })).toMatchObject({ locale: 'en', notes: [] });
+  const it_ = resolveConfig({ locale: 'it-IT', env: {} });
+  expect(it_.locale).toBe('en');
+  expect(it_.notes[0]).toMatch(/"it-IT" is not one of en, es, fr, de, ja, zh; using en/);
+  expect(failure({ locale: 7, env: {} })).toMatchObject({ code: 'INVALID_CONFIG', field: 'locale' });
 });

@@ -11,12 +11,19 @@
  *   modelDir          MOBILE_MM_MODEL_DIR               the package's models/tiny-<variant>/
  *   maxImagePixels    MOBILE_MM_MAX_IMAGE_PIXELS        4,194,304 (2048²)
  *   maxPromptChars    MOBILE_MM_MAX_PROMPT_CHARS        256
+ *   locale            MOBILE_MM_LOCALE                  LC_ALL / LC_MESSAGES / LANG (Node) or
+ *                                                       navigator.languages (browser), else 'en'
+ *
+ * The locale is the user's language for the whole project: the answer
+ * language of models that speak it (SynthScenes v2) and, as the i18n work
+ * lands, every message. A tag the project does not speak ('it-IT', 'C')
+ * falls back to English with a note, never an error.
  *
  * The environment is read from `process.env` only where `process` exists
  * (Node); in a browser it is empty unless `options.env` is passed. An empty
  * variable counts as unset.
  */
-import { MobileMMError, type BackendName } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, languageOfLocale, type BackendName, type Language } from '@mobile-mm/core';
 import { DEFAULT_MAX_PIXELS, type Decoding } from '@mobile-mm/vision';
 
 export type BackendOption = 'auto' | BackendName;
@@ -40,11 +47,13 @@ export interface MobileMMOptions {
   maxImagePixels?: number;
   /** Longest prompt (VQA question or generate prompt), in Unicode code points. */
   maxPromptChars?: number;
-  /** Where MOBILE_MM_* are read. Default: process.env in Node, nothing in a browser. */
+  /** The user's language, a BCP 47 tag ('ja', 'fr-CA'): answers in it where the model speaks it. */
+  locale?: string;
+  /** Where MOBILE_MM_* (and LANG) are read. Default: process.env in Node, nothing in a browser (the locale then comes from navigator.languages). */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export type ConfigSource = 'option' | 'env' | 'default';
+export type ConfigSource = 'option' | 'env' | 'system' | 'default';
 
 export interface ResolvedConfig {
   backend: BackendOption;
@@ -54,11 +63,15 @@ export interface ResolvedConfig {
   modelDir: string | URL | null;
   maxImagePixels: number;
   maxPromptChars: number;
-  /** Where each field's value came from. */
+  /** The project language of the locale ('en' when it is none of the six). */
+  locale: Language;
+  /** Facts about the configuration worth a line, e.g. an unsupported locale. */
+  notes: string[];
+  /** Where each field's value came from ('system': LANG or navigator.languages). */
   sources: Record<ConfigField, ConfigSource>;
 }
 
-export type ConfigField = 'backend' | 'variant' | 'profile' | 'modelDir' | 'maxImagePixels' | 'maxPromptChars';
+export type ConfigField = 'backend' | 'variant' | 'profile' | 'modelDir' | 'maxImagePixels' | 'maxPromptChars' | 'locale';
 
 export const ENV_VARS: Readonly<Record<ConfigField, string>> = Object.freeze({
   backend: 'MOBILE_MM_BACKEND',
@@ -67,6 +80,7 @@ export const ENV_VARS: Readonly<Record<ConfigField, string>> = Object.freeze({
   modelDir: 'MOBILE_MM_MODEL_DIR',
   maxImagePixels: 'MOBILE_MM_MAX_IMAGE_PIXELS',
   maxPromptChars: 'MOBILE_MM_MAX_PROMPT_CHARS',
+  locale: 'MOBILE_MM_LOCALE',
 });
 
 export const DEFAULT_MAX_PROMPT_CHARS = 256;
@@ -93,7 +107,22 @@ export const PROFILE_SETTINGS: Readonly<Record<Profile, ProfileSettings>> = Obje
   accuracy: { decoding: 'beam', beamWidth: 3, featureCache: 0 },
 });
 
-const OPTION_KEYS: readonly (keyof MobileMMOptions)[] = ['backend', 'variant', 'profile', 'modelDir', 'maxImagePixels', 'maxPromptChars', 'env'];
+const OPTION_KEYS: readonly (keyof MobileMMOptions)[] = ['backend', 'variant', 'profile', 'modelDir', 'maxImagePixels', 'maxPromptChars', 'locale', 'env'];
+
+/**
+ * The system's locale: LC_ALL, LC_MESSAGES, LANG in `env` (Node), else the
+ * browser's first language, unless the caller passed its own `env` (which
+ * then stands for the whole environment).
+ */
+function systemLocale(env: Readonly<Record<string, string | undefined>>, explicitEnv: boolean): string | undefined {
+  for (const v of ['LC_ALL', 'LC_MESSAGES', 'LANG']) {
+    const tag = env[v]?.trim();
+    if (tag) return tag;
+  }
+  if (explicitEnv) return undefined;
+  const nav = (globalThis as { navigator?: { languages?: readonly string[]; language?: string } }).navigator;
+  return nav?.languages?.[0] ?? nav?.language;
+}
 
 /** MOBILE_MM_* from process.env where there is a `process` (Node); {} elsewhere. */
 export function processEnv(): Readonly<Record<string, string | undefined>> {
@@ -180,6 +209,22 @@ export function resolveConfig(options: MobileMMOptions = {}): ResolvedConfig {
   const maxImagePixels = pixelsRaw === undefined ? DEFAULT_MAX_PIXELS : pickCount('maxImagePixels', pixelsRaw, sources.maxImagePixels, MAX_IMAGE_PIXELS_LIMIT);
   const charsRaw = raw('maxPromptChars');
   const maxPromptChars = charsRaw === undefined ? DEFAULT_MAX_PROMPT_CHARS : pickCount('maxPromptChars', charsRaw, sources.maxPromptChars, MAX_PROMPT_CHARS_LIMIT);
+  let localeRaw = raw('locale');
+  if (localeRaw !== undefined && typeof localeRaw !== 'string') {
+    throw invalid('locale', '', `${JSON.stringify(localeRaw)} is not accepted; accepted: a language tag such as ${LANGUAGES.join(', ')} or 'fr-CA'.`, { value: localeRaw, source: 'option' });
+  }
+  if (localeRaw === undefined) {
+    localeRaw = systemLocale(env, options.env !== undefined);
+    if (localeRaw !== undefined) sources.locale = 'system';
+  }
+  const notes: string[] = [];
+  let locale: Language = 'en';
+  if (localeRaw !== undefined) {
+    const lang = languageOfLocale(localeRaw as string);
+    const posix = /^(c|posix)([._@].*)?$/i.test(localeRaw as string);
+    if (lang) locale = lang;
+    else if (!posix) notes.push(`Locale ${JSON.stringify(localeRaw)} is not one of ${LANGUAGES.join(', ')}; using en.`);
+  }
   return {
     backend,
     variant,
@@ -187,6 +232,8 @@ export function resolveConfig(options: MobileMMOptions = {}): ResolvedConfig {
     modelDir: (dirRaw as string | URL | undefined) ?? null,
     maxImagePixels,
     maxPromptChars,
+    locale,
+    notes,
     sources,
   };
 }

@@ -13,7 +13,7 @@
  * stable code (errors.ts, README "Errors"); no call leaves tensors behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, isMobileMMError, setupBackend, type BackendName, type FinishReason } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isLanguage, isMobileMMError, setupBackend, type BackendName, type FinishReason, type Language } from '@mobile-mm/core';
 import {
   ImageFeatureCache,
   answerStream,
@@ -69,6 +69,10 @@ export interface CallResult {
   cached: boolean;
   /** Prompt words the model does not know (read as <unk>) and characters it drops; [] for caption/ocr. */
   outOfVocabulary: string[];
+  /** The language of the answer: the call's `lang`, else the instance's locale, where the model speaks it; else 'en'. OCR: 'en' (it reads what is written). */
+  lang: Language;
+  /** Facts about this call worth a line, e.g. that the model does not speak the asked language. */
+  notes: string[];
 }
 
 /** One streamed token. */
@@ -89,6 +93,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Default: the profile's (greedy, or beam for 'accuracy'). ResilientMobileMM passes 'greedy' under load. */
   decoding?: Decoding;
+  /** Answer language (en, es, fr, de, ja, zh); default the instance's locale. A language the model does not speak gives English with a note. */
+  lang?: Language;
 }
 
 export interface GenerateCallOptions extends CallOptions {
@@ -126,8 +132,11 @@ export interface Health {
   featureCache: { size: number; capacity: number; hits: number; misses: number } | null;
   calls: number;
   errors: number;
-  /** Facts worth knowing, e.g. the int2 → fp32 fallback. */
+  /** Facts worth knowing, e.g. the int2 → fp32 fallback or a locale the model does not speak. */
   notes: string[];
+  /** The instance's locale (its answer language where the model speaks it) and the languages the model speaks. */
+  locale: Language;
+  languages: Language[];
   disposed: boolean;
 }
 
@@ -250,6 +259,22 @@ export class MobileMultiModalLLM {
     return this.run('generate', image, prompt, options);
   }
 
+  /** The languages the loaded model answers in (a v1 model: English only). */
+  get languages(): Language[] {
+    const known = this.model.tokenizer.languages;
+    return known.length > 0 ? known : ['en'];
+  }
+
+  /** The call's answer language, and a note when the model cannot answer in the one asked for. */
+  private answerLanguage(task: CallTask, lang: unknown): { lang: Language; notes: string[] } {
+    if (lang !== undefined && !isLanguage(lang)) {
+      throw new MobileMMError('INVALID_ARGUMENT', `${task}: lang ${JSON.stringify(lang)} is not accepted; accepted: ${LANGUAGES.join(', ')}.`, { option: 'lang', accepted: LANGUAGES });
+    }
+    const want = (lang as Language | undefined) ?? this.config.locale;
+    if (task === 'ocr' || this.languages.includes(want)) return { lang: task === 'ocr' ? 'en' : want, notes: [] };
+    return { lang: 'en', notes: [`This model answers in ${this.languages.join(', ')}; answering in en instead of ${want}.`] };
+  }
+
   health(): Health {
     const mem = tf.memory();
     const weightsAlive = !this.disposed && Object.values(this.model.namedWeights()).every((v) => !v.isDisposed);
@@ -270,7 +295,9 @@ export class MobileMultiModalLLM {
       featureCache: this.cache ? { size: this.cache.size, capacity: this.cache.capacity, hits: this.cache.hits, misses: this.cache.misses } : null,
       calls: this.calls,
       errors: this.errors,
-      notes: [...this.loaded.notes],
+      notes: [...this.config.notes, ...this.loaded.notes, ...(this.languages.includes(this.config.locale) ? [] : [`Locale ${this.config.locale}: this model answers in ${this.languages.join(', ')}; answers are in en.`])],
+      locale: this.config.locale,
+      languages: this.languages,
       disposed: this.disposed,
     };
   }
@@ -314,8 +341,11 @@ export class MobileMultiModalLLM {
       });
       const settings = PROFILE_SETTINGS[this.profile];
       const decoding = options.decoding ?? this.defaultDecoding(task);
+      const { lang, notes } = this.answerLanguage(task, options.lang);
       const pipelineOptions: AnswerOptions = {
         ...options,
+        // A v1 vocabulary has no language tags: its prompts carry none.
+        lang: this.model.tokenizer.languages.length > 0 ? lang : undefined,
         decoding,
         cache: this.cache,
         ...(decoding === 'beam' && options.beamWidth === undefined && settings.beamWidth !== undefined ? { beamWidth: settings.beamWidth } : {}),
@@ -354,6 +384,8 @@ export class MobileMultiModalLLM {
         profile: this.profile,
         cached: a.cached,
         outOfVocabulary: text === undefined ? [] : outOfVocabulary(this.model.tokenizer, text),
+        lang,
+        notes,
       };
     } catch (e) {
       this.errors++;

@@ -88,17 +88,10 @@ export function validatePrompt(prompt: unknown, maxChars: number): string {
   return prompt;
 }
 
-const WORD_RE = /[a-z0-9]+|[,.?]/g;
-const KNOWN_CHAR = /[a-z0-9,.?\s]/;
-
 /**
  * What the tokenizer will not understand in `prompt`: words it maps to <unk>,
  * then characters it drops, each once, in order of appearance.
  */
 export function outOfVocabulary(tokenizer: SceneTokenizer, prompt: string): string[] {
-  const lower = prompt.toLowerCase();
-  const out = new Set<string>();
-  for (const w of lower.match(WORD_RE) ?? []) if (tokenizer.encode(w)[0] === tokenizer.unkId) out.add(w);
-  for (const c of lower) if (!KNOWN_CHAR.test(c)) out.add(c);
-  return [...out];
+  return tokenizer.unknownWords(prompt);
 }
