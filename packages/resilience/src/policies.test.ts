@@ -120,7 +120,7 @@ describe('retry (cockatiel, exponential backoff)', () => {
   it('never retries a validation error (one try)', async () => {
     const policy = createRetry({ maxAttempts: 5, initialDelayMs: 0 });
     let tries = 0;
-    for (const code of ['PROMPT_INVALID', 'IMAGE_CORRUPT', 'INVALID_CONFIG', 'INVALID_ARGUMENT', 'FILE_NOT_FOUND']) {
+    for (const code of ['PROMPT_INVALID', 'IMAGE_CORRUPT', 'INVALID_CONFIG', 'INVALID_ARGUMENT', 'FILE_NOT_FOUND'] as const) {
       tries = 0;
       await expect(
         policy.execute(() => {
