@@ -8,7 +8,8 @@
  * (+ "ocrDecoder" for models with the CTC head, "method" for quantized ones).
  */
 import { writeFile } from 'node:fs/promises';
-import { setupBackend, MobileMMError } from '@mobile-mm/core';
+import { MobileMMError } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { createRenderer, SPLITS, type Split } from '@mobile-mm/synth';
 import { loadModel } from '@mobile-mm/vision';
 import { evaluate, resultTable } from './evaluate.js';

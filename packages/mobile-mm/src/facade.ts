@@ -13,7 +13,8 @@
  * stable code (errors.ts, README "Errors"); no call leaves tensors behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, isMobileMMError, setupBackend, type BackendName, type FinishReason } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError, type BackendName, type FinishReason } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { registerInt2Kernels } from '@mobile-mm/int2';
 import {
   ImageFeatureCache,

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MobileMMError, isMobileMMError, setupBackend } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { CircuitState } from 'cockatiel';
 import { BULKHEAD_FULL, CIRCUIT_OPEN, toTypedError } from './errors.js';
 import { createBreaker, createBulkhead, createDeadline, createRetry } from './policies.js';
