@@ -9,11 +9,17 @@ const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mob
 // Tests run against sources: @mobile-mm/<pkg> resolves to packages/<pkg>/src.
 const alias = [
   { find: '@mobile-mm/core/test-utils', replacement: path.join(root, 'packages/core/src/test-utils/index.ts') },
+  { find: /^@mobile-mm\/core\/backend$/, replacement: path.join(root, 'packages/core/src/backend/index.ts') },
+  { find: /^@mobile-mm\/core\/backend\/(cpu|wasm|webgl)$/, replacement: path.join(root, 'packages/core/src/backend/$1/index.ts') },
+  { find: /^@mobile-mm\/core\/gradients$/, replacement: path.join(root, 'packages/core/src/gradients.ts') },
+  { find: /^@mobile-mm\/core\/register-layers$/, replacement: path.join(root, 'packages/core/src/layers/register.ts') },
   { find: '@mobile-mm/telemetry/test-utils', replacement: path.join(root, 'packages/telemetry/src/test-utils/index.ts') },
   { find: '@mobile-mm/vision/quantize', replacement: path.join(root, 'packages/vision/src/quantize.ts') },
+  { find: '@mobile-mm/vision/register-layers', replacement: path.join(root, 'packages/vision/src/register-layers.ts') },
   { find: '@mobile-mm/telemetry/prometheus', replacement: path.join(root, 'packages/telemetry/src/prometheus.ts') },
   ...pkgs.map((p) => ({
-    find: new RegExp(`^@mobile-mm/${p}$`),
+    // The umbrella is published as plain `mobile-mm`.
+    find: new RegExp(`^${p === 'mobile-mm' ? '' : '@mobile-mm/'}${p}$`),
     replacement: path.join(root, `packages/${p}/src/index.ts`),
   })),
 ];

@@ -4,7 +4,8 @@
  * and leaves the results on window.__benchResult for the Playwright driver.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { setupBackend, type BackendName } from '@mobile-mm/core';
+import type { BackendName } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { registerInt2Kernels } from '@mobile-mm/int2';
 import { createRenderer } from '@mobile-mm/synth';
 import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from '../src/kernels.js';

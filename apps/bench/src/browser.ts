@@ -38,7 +38,14 @@ const server = await createServer({
   configFile: false,
   logLevel: 'warn',
   resolve: {
-    alias: pkgs.map((p) => ({ find: new RegExp(`^${p === 'mobile-mm' ? '' : '@mobile-mm/'}${p}$`), replacement: path.join(root, `packages/${p}/src/index.ts`) })),
+    alias: [
+      // core's subpath entries first, as in vitest.config.ts.
+      { find: /^@mobile-mm\/core\/backend$/, replacement: path.join(root, 'packages/core/src/backend/index.ts') },
+      { find: /^@mobile-mm\/core\/backend\/(cpu|wasm|webgl)$/, replacement: path.join(root, 'packages/core/src/backend/$1/index.ts') },
+      { find: /^@mobile-mm\/core\/gradients$/, replacement: path.join(root, 'packages/core/src/gradients.ts') },
+      { find: /^@mobile-mm\/core\/register-layers$/, replacement: path.join(root, 'packages/core/src/layers/register.ts') },
+      ...pkgs.map((p) => ({ find: new RegExp(`^${p === 'mobile-mm' ? '' : '@mobile-mm/'}${p}$`), replacement: path.join(root, `packages/${p}/src/index.ts`) })),
+    ],
   },
   define: {
     'globalThis.MOBILE_MM_WASM_PATH': JSON.stringify(`/@fs${path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/')}`),

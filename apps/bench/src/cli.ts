@@ -9,7 +9,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setupBackend, type BackendName } from '@mobile-mm/core';
+import type { BackendName } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { registerInt2Kernels } from '@mobile-mm/int2';
 import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from './kernels.js';
 import { kernelTable, machineLine } from './report.js';

@@ -4,7 +4,7 @@
  * graph), CTC labels against the OCR string, and the terms' weights.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { setupBackend } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { COLORS, POSITIONS, SHAPES, SIZES, createRenderer, type Renderer } from '@mobile-mm/synth';
 import { VisionLanguageModel } from '@mobile-mm/vision';
 import { drawSamples } from './step.js';

@@ -11,7 +11,8 @@
  * English figures at the top level).
  */
 import { writeFile } from 'node:fs/promises';
-import { LANGUAGES, MobileMMError, isLanguage, setupBackend, type Language } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isLanguage, type Language } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { createRasterRenderer, createRenderer } from '@mobile-mm/synth';
 import { loadModel } from '@mobile-mm/vision';
 import { EVAL_SPLITS, evaluate, resultTable, type EvalSplit } from './evaluate.js';

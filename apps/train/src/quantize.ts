@@ -9,7 +9,8 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { setupBackend, MobileMMError } from '@mobile-mm/core';
+import { MobileMMError } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { loadModel, saveModel } from '@mobile-mm/vision';
 import { quantizeModel, type QuantMethod } from '@mobile-mm/vision/quantize';
 import type { Bits } from '@mobile-mm/int2';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
-import { setupBackend } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { createRenderer, type Renderer } from '@mobile-mm/synth';
 import { SceneTokenizer, VisionLanguageModel } from '@mobile-mm/vision';
 import { drawSamples, paramList, shardGradients } from './step.js';

@@ -5,6 +5,7 @@
  * model's parameter order.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '@mobile-mm/core/gradients'; // training: every op gradient (tfjs-core alone registers none in Node)
 import type { Language } from '@mobile-mm/core';
 import { Rng, SPLIT_TAGS, augment, taskSamples, type Renderer, type SampleLimits, type TaskSample } from '@mobile-mm/synth';
 import type { VisionLanguageModel } from '@mobile-mm/vision';

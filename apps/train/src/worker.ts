@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { setupBackend } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { createRenderer } from '@mobile-mm/synth';
 import { SceneTokenizer, VisionLanguageModel, type VisionLanguageConfig } from '@mobile-mm/vision';
 import { attachFakeQuant } from '@mobile-mm/vision/quantize';

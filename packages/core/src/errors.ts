@@ -2,25 +2,78 @@
  * Typed errors. Every error this project throws on purpose is a MobileMMError
  * with a stable machine-readable `code`; messages say what was wrong and what
  * is accepted. Codes are part of the public API: never rename one.
+ *
+ * The code list is closed: MOBILE_MM_ERROR_CODES holds every code any
+ * mobile-mm package throws (errors.node.test.ts greps the sources to keep it
+ * so). A new code is added here first.
+ *
+ * Recognising an error: `isMobileMMError(e, code?)`, `MobileMMError.isInstance(e)`
+ * or `e instanceof MobileMMError` all test a brand (Symbol.for('mobile-mm.error')),
+ * not the class identity, so two installed copies of @mobile-mm/core (a
+ * bundle that inlined one, a nested node_modules) recognise each other's errors.
  */
-export type MobileMMErrorCode =
-  | 'INVALID_CONFIG'
-  | 'INVALID_SHAPE'
-  | 'INVALID_DTYPE'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_TOKEN'
-  | 'SAFETENSORS_CORRUPT'
-  | 'WEIGHTS_MISMATCH'
-  | 'WEIGHTS_MISSING'
-  | 'FILE_NOT_FOUND'
-  | 'BACKEND_UNAVAILABLE'
-  | 'UNSUPPORTED'
-  | (string & {});
+
+/** Every error code, grouped by the package that throws it. */
+export const MOBILE_MM_ERROR_CODES = [
+  // @mobile-mm/core
+  'INVALID_CONFIG',
+  'INVALID_SHAPE',
+  'INVALID_DTYPE',
+  'INVALID_ARGUMENT',
+  'INVALID_TOKEN',
+  'SAFETENSORS_CORRUPT',
+  'WEIGHTS_MISMATCH',
+  'WEIGHTS_MISSING',
+  'FILE_NOT_FOUND',
+  'BACKEND_UNAVAILABLE',
+  'UNSUPPORTED',
+  // @mobile-mm/int2
+  'OUT_OF_MEMORY',
+  // @mobile-mm/vision (image input)
+  'IMAGE_UNSUPPORTED_FORMAT',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_CORRUPT',
+  'IMAGE_INVALID',
+  // @mobile-mm/synth
+  'FONT_UNAVAILABLE',
+  // @mobile-mm/resilience
+  'RATE_LIMITED',
+  'CIRCUIT_OPEN',
+  'BULKHEAD_FULL',
+  'DEADLINE_EXCEEDED',
+  'ABORTED',
+  'BACKENDS_EXHAUSTED',
+  'CONTEXT_LOST',
+  'BACKEND_UNHEALTHY',
+  'TENSOR_LEAK',
+  // mobile-mm (the facade); PROMPT_TOO_LONG is also thrown by @mobile-mm/vision
+  'PROMPT_EMPTY',
+  'PROMPT_TOO_LONG',
+  'PROMPT_INVALID',
+  'MODEL_NOT_FOUND',
+  'MODEL_VARIANT_MISMATCH',
+  'DISPOSED',
+  'INTERNAL',
+] as const;
+
+export type MobileMMErrorCode = (typeof MOBILE_MM_ERROR_CODES)[number];
+
+/** The brand every MobileMMError carries; global (Symbol.for) so every copy of this module shares it. */
+export const MOBILE_MM_ERROR_BRAND: unique symbol = Symbol.for('mobile-mm.error') as never;
+
+function branded(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { [MOBILE_MM_ERROR_BRAND]?: unknown })[MOBILE_MM_ERROR_BRAND] === true;
+}
 
 export class MobileMMError extends Error {
   readonly code: MobileMMErrorCode;
   /** Extra structured facts (tensor name, expected vs actual shape, ...). */
   readonly details?: Record<string, unknown>;
+
+  static {
+    // On the prototype: every instance (and a subclass's) carries it, nothing is added per error.
+    Object.defineProperty(this.prototype, MOBILE_MM_ERROR_BRAND, { value: true });
+  }
 
   constructor(code: MobileMMErrorCode, message: string, details?: Record<string, unknown>) {
     super(message);
@@ -28,10 +81,30 @@ export class MobileMMError extends Error {
     this.code = code;
     this.details = details;
   }
+
+  /** True for a MobileMMError from any copy of @mobile-mm/core (tests the brand, not the class). */
+  static isInstance(e: unknown): e is MobileMMError {
+    return branded(e);
+  }
+
+  /**
+   * `e instanceof MobileMMError` tests the brand too, so it agrees across
+   * copies. A subclass keeps the ordinary prototype-chain test.
+   */
+  static override [Symbol.hasInstance](e: unknown): boolean {
+    if (this !== MobileMMError) return Function.prototype[Symbol.hasInstance].call(this, e);
+    return branded(e);
+  }
 }
 
+/** A MobileMMError from any copy of @mobile-mm/core, with `code` when given. */
 export function isMobileMMError(e: unknown, code?: MobileMMErrorCode): e is MobileMMError {
-  return e instanceof MobileMMError && (code === undefined || e.code === code);
+  return branded(e) && (code === undefined || (e as MobileMMError).code === code);
+}
+
+/** Type guard for a string read from outside (JSON, a server response): is it a known code? */
+export function isMobileMMErrorCode(code: unknown): code is MobileMMErrorCode {
+  return typeof code === 'string' && (MOBILE_MM_ERROR_CODES as readonly string[]).includes(code);
 }
 
 /** Throws INVALID_CONFIG naming the field when `ok` is false. */

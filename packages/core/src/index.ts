@@ -1,11 +1,199 @@
-export * from './errors.js';
+/**
+ * @mobile-mm/core: layers, the text decoder, generation, tokenizer, weights
+ * I/O and typed errors. Importing this entry has no side effect: it starts
+ * and registers no tfjs backend and registers no class. Those live in
+ * their own entry points, each listed in package.json `sideEffects`:
+ *
+ *   @mobile-mm/core/backend          setupBackend, availableBackends, the wasm fixes (imports no backend itself)
+ *   @mobile-mm/core/backend/cpu      registers tfjs-backend-cpu on import
+ *   @mobile-mm/core/backend/wasm     registers tfjs-backend-wasm on import
+ *   @mobile-mm/core/backend/webgl    registers tfjs-backend-webgl on import
+ *   @mobile-mm/core/gradients        registers every op gradient (imports tfjs-layers) for training
+ *   @mobile-mm/core/register-layers  registers the layer classes for serialization by name
+ */
+export {
+  MOBILE_MM_ERROR_BRAND,
+  MOBILE_MM_ERROR_CODES,
+  MobileMMError,
+  checkConfig,
+  checkShape,
+  isMobileMMError,
+  isMobileMMErrorCode,
+  type MobileMMErrorCode,
+} from './errors.js';
 export { LANGUAGES, isLanguage, languageOfLocale, type Language } from './languages.js';
 export { isNode, importNodeBuiltin } from './env.js';
-export * from './backend/setup.js';
-export * from './backend/wasm-fixes.js';
-export * from './layers/index.js';
-export * from './models/index.js';
-export * from './tokenizer/index.js';
-export * from './io/index.js';
-export * from './generation/index.js';
-export * from './losses/index.js';
+// Types only: starting a backend is @mobile-mm/core/backend's job.
+export type { BackendName } from './backend/backends.js';
+export type { SetupBackendOptions } from './backend/setup.js';
+
+export {
+  type LayerArgs,
+  type Kwargs,
+  type NamedLayerWeights,
+  SERIALIZATION_PACKAGE,
+  type LayerVariable,
+  buildSublayer,
+  prefixWeights,
+  Linear,
+  type LinearArgs,
+  type LinearFormat,
+  type PackedLinear,
+  Embedding,
+  type EmbeddingArgs,
+  LearnedPositionalEmbedding,
+  type LearnedPositionalEmbeddingArgs,
+  LearnedPositionalEmbedding2D,
+  type LearnedPositionalEmbedding2DArgs,
+  SinusoidalPositionalEncoding,
+  type SinusoidalPositionalEncodingArgs,
+  sinusoidalTable,
+  RotaryEmbedding,
+  type RotaryEmbeddingArgs,
+  rotaryTables,
+  LayerNorm,
+  type LayerNormArgs,
+  RMSNorm,
+  type RMSNormArgs,
+  MultiHeadAttention,
+  type MultiHeadAttentionArgs,
+  type AttendOptions,
+  type SelfAttendOptions,
+  MASKED_SCORE,
+  causalBias,
+  FeedForward,
+  type FeedForwardArgs,
+  type FeedForwardKind,
+  FEED_FORWARD_KINDS,
+  geluSigmoid,
+  silu,
+  type NormKind,
+  type NormLayer,
+  type TransformerBlockConfig,
+  type TransformerBlockConfigInput,
+  NORM_KINDS,
+  DEFAULT_BLOCK_CONFIG,
+  resolveBlockConfig,
+  validateBlockConfig,
+  makeNorm,
+  makeFeedForward,
+  TransformerEncoderBlock,
+  type TransformerEncoderBlockArgs,
+  type EncoderBlockOptions,
+  TransformerDecoderBlock,
+  type TransformerDecoderBlockArgs,
+  type DecoderBlockOptions,
+  type DecoderBlockOutput,
+} from './layers/index.js';
+
+export {
+  TextDecoder,
+  type TextDecoderOptions,
+  type TextDecoderConfig,
+  type TextDecoderConfigInput,
+  type PositionalKind,
+  POSITIONAL_KINDS,
+  DEFAULT_TEXT_DECODER_CONFIG,
+  TEXT_DECODER_PRESETS,
+  resolveTextDecoderConfig,
+  validateTextDecoderConfig,
+  blockConfigOf,
+  DecoderKVCache,
+  type DecoderLayerCache,
+} from './models/index.js';
+
+export {
+  SPECIAL_TOKEN_NAMES,
+  SPECIAL_TOKEN_IDS,
+  DEFAULT_SPECIAL_TOKEN_TEXT,
+  type SpecialTokenName,
+  type EncodeOptions,
+  type DecodeOptions,
+  type EncodeBatchOptions,
+  type EncodedBatch,
+  type TokenizerJSONBase,
+  type Tokenizer,
+  encodeBatchWith,
+  type BatchSpecialIds,
+  CharTokenizer,
+  SYNTHSCENES_CHARSET,
+  type CharTokenizerConfig,
+  type CharTokenizerJSON,
+} from './tokenizer/index.js';
+
+export {
+  SAFETENSORS_DTYPES,
+  UNSUPPORTED_SAFETENSORS_DTYPES,
+  DTYPE_BYTES,
+  isSafetensorsDType,
+  type SafetensorsDType,
+  type SafetensorsData,
+  float32ToFloat16Bits,
+  float16BitsToFloat32,
+  float32ToFloat16,
+  float16ToFloat32,
+  float32ToBfloat16Bits,
+  bfloat16BitsToFloat32,
+  float32ToBfloat16,
+  bfloat16ToFloat32,
+  serializeSafetensors,
+  parseSafetensors,
+  MAX_HEADER_LENGTH,
+  type SafetensorsEntry,
+  type SafetensorsTensor,
+  type SafetensorsEntries,
+  type ParsedSafetensors,
+  type ParseSafetensorsOptions,
+  entryToTensor,
+  entriesToTensors,
+  tensorToEntry,
+  tensorsToEntries,
+  tensorsToSafetensors,
+  type TensorsToSafetensorsOptions,
+  checkWeights,
+  type ExpectedTensor,
+  type WeightSpec,
+  type TensorMismatch,
+  type CheckWeightsOptions,
+  readBytes,
+  readText,
+  writeBytes,
+  joinLocation,
+  type ByteSource,
+  CHECKPOINT_WEIGHTS_FILE,
+  CHECKPOINT_CONFIG_FILE,
+  loadSafetensors,
+  saveSafetensors,
+  encodeCheckpoint,
+  saveCheckpoint,
+  loadCheckpoint,
+  type LoadSafetensorsOptions,
+  type CheckpointData,
+  type CheckpointSource,
+  type LoadCheckpointOptions,
+  type LoadedCheckpoint,
+} from './io/index.js';
+
+export {
+  type LayerKV,
+  type KVCache,
+  type CausalDecoder,
+  type GenerationStrategy,
+  type FinishReason,
+  type TokenEvent,
+  type GenerateOptions,
+  generate,
+  generateStream,
+  type GenerateResult,
+  type Hypothesis,
+  argmax,
+  logSoftmax,
+  samplingDistribution,
+  sampleToken,
+  createRandom,
+  rowSeed,
+  type Random,
+  type SamplingParams,
+} from './generation/index.js';
+
+export { ctcLoss, ctcBestPath, ctcGreedyDecode, type CtcOptions, type CtcPath } from './losses/index.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectNoLeak, randn, type BackendEnv } from '@mobile-mm/core/test-utils';
-import { isMobileMMError, parseSafetensors, serializeSafetensors, type SafetensorsEntry } from '@mobile-mm/core';
+import { isMobileMMError, type MobileMMErrorCode, parseSafetensors, serializeSafetensors, type SafetensorsEntry } from '@mobile-mm/core';
 import { describeKernelBackends } from './__fixtures__/kernel-backends.js';
 import { bitsPerWeight } from './format.js';
 import { quantize, quantizedMatMul } from './ops.js';
@@ -34,7 +34,7 @@ function rewrite(bytes: Uint8Array, edit: (t: Record<string, SafetensorsEntry>) 
   return serializeSafetensors(entries, metadata);
 }
 
-function expectCode(fn: () => unknown, code: string, messagePart: string): void {
+function expectCode(fn: () => unknown, code: MobileMMErrorCode, messagePart: string): void {
   let thrown: unknown;
   try {
     fn();

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { expectNoLeak, randn, type BackendEnv } from '@mobile-mm/core/test-utils';
-import { isMobileMMError } from '@mobile-mm/core';
+import { isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 import { describeKernelBackends, isF16Env } from './__fixtures__/kernel-backends.js';
 import type { Bits } from './kernel-names.js';
 import { SUPPORTED_BITS, SUPPORTED_GROUP_SIZES } from './format.js';
@@ -28,7 +28,7 @@ const UNPACK_ULP = 2 ** -23;
 const MATMUL_TOL = 1e-4;
 const F16_REL = 2 ** -10;
 
-function expectCode(fn: () => unknown, code: string, messagePart?: string): void {
+function expectCode(fn: () => unknown, code: MobileMMErrorCode, messagePart?: string): void {
   let thrown: unknown;
   try {
     fn();

@@ -10,6 +10,7 @@ import type { Bits } from './kernel-names.js';
 import { describeKernelBackends } from './__fixtures__/kernel-backends.js';
 import { dequantizeReference, quantizeReference } from './reference.js';
 import { fakeQuantize } from './qat.js';
+import '@mobile-mm/core/gradients'; // training: every op gradient (tfjs-core alone registers none in Node)
 
 /** Tolerance per element: float32 vs float64 arithmetic of scale·q + min. */
 const VALUE_TOL = 1e-5;

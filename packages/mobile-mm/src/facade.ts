@@ -13,7 +13,8 @@
  * stable code (errors.ts, README "Errors"); no call leaves tensors behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { LANGUAGES, MobileMMError, isLanguage, isMobileMMError, setupBackend, type BackendName, type FinishReason, type Language } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isLanguage, isMobileMMError, type BackendName, type FinishReason, type Language } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import {
   ImageFeatureCache,
   answerStream,

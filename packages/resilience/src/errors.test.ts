@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { ABORTED, BULKHEAD_FULL, CIRCUIT_OPEN, isRetryable, isValidationError, toTypedError } from './errors.js';
 
-const err = (code: string): MobileMMError => new MobileMMError(code, code);
+// 'IMAGE_SOMETHING_NEW' is not a code: it stands for one added later, hence the cast.
+const err = (code: string): MobileMMError => new MobileMMError(code as MobileMMErrorCode, code);
 
 describe('isRetryable (the one predicate shared by retry, breakers and fallback)', () => {
   it.each([

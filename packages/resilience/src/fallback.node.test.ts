@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { MobileMMError, isMobileMMError, setupBackend, type BackendName } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError, type BackendName } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { randn } from '@mobile-mm/core/test-utils';
 import { CircuitState } from 'cockatiel';
 import { BACKENDS_EXHAUSTED } from './errors.js';

@@ -19,7 +19,8 @@
  * probes it, loads a fresh client and is served by webgl again.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, availableBackends, checkConfig, isMobileMMError, BACKENDS, type BackendName } from '@mobile-mm/core';
+import { MobileMMError, checkConfig, isMobileMMError, type BackendName } from '@mobile-mm/core';
+import { availableBackends, BACKENDS } from '@mobile-mm/core/backend';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { BACKENDS_EXHAUSTED, BACKEND_UNHEALTHY, CIRCUIT_OPEN, CONTEXT_LOST, isRetryable, toTypedError } from './errors.js';
 import { createBreaker, type BreakerOptions } from './policies.js';

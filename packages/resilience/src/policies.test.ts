@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MobileMMError, isMobileMMError, setupBackend } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { CircuitState } from 'cockatiel';
 import { BULKHEAD_FULL, CIRCUIT_OPEN, toTypedError } from './errors.js';
 import { createBreaker, createBulkhead, createDeadline, createRetry } from './policies.js';
@@ -120,7 +121,7 @@ describe('retry (cockatiel, exponential backoff)', () => {
   it('never retries a validation error (one try)', async () => {
     const policy = createRetry({ maxAttempts: 5, initialDelayMs: 0 });
     let tries = 0;
-    for (const code of ['PROMPT_INVALID', 'IMAGE_CORRUPT', 'INVALID_CONFIG', 'INVALID_ARGUMENT', 'FILE_NOT_FOUND']) {
+    for (const code of ['PROMPT_INVALID', 'IMAGE_CORRUPT', 'INVALID_CONFIG', 'INVALID_ARGUMENT', 'FILE_NOT_FOUND'] as const) {
       tries = 0;
       await expect(
         policy.execute(() => {

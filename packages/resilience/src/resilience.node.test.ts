@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { MobileMMError, isMobileMMError, setupBackend, type BackendName } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError, type BackendName } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { ABORTED, BULKHEAD_FULL, DEADLINE_EXCEEDED, RATE_LIMITED } from './errors.js';
 import { Resilience, type AttemptContext } from './resilience.js';
 

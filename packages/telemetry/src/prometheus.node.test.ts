@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { setupBackend } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { createHarness, pointsOf } from './test-utils/index.js';
 import { observeMemory, residentSetBytes } from './memory.js';
 import { profileCall } from './profile.js';

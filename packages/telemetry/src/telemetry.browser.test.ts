@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { setupBackend } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { createHarness, histogram, pointsOf } from '@mobile-mm/telemetry/test-utils';
 import { METRIC_OPERATION_DURATION, METRIC_PROCESS_MEMORY, METRIC_TENSOR_COUNT, ModelTelemetry, observeMemory, profileCall } from '@mobile-mm/telemetry';
 

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { setupBackend } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { nodeMachine } from '../machine.js';
 import { machineLine } from '../report.js';
 import { matMulTable, runMatMulShapes, trainStepShapes, type MatMulCase } from './matmul-shapes.js';

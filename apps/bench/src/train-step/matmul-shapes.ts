@@ -7,7 +7,7 @@
  * F=384 feed-forward, V=1024 vocabulary; BT = B·T rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmFixes, setupBackend } from '@mobile-mm/core';
+import { registerWasmFixes, setupBackend } from '@mobile-mm/core/backend';
 import { DEFAULT_TIME_OPTIONS, summarize, type TimeOptions, type TimingStats } from '../stats.js';
 import { measure, type Sample } from './clock.js';
 

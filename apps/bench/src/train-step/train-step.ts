@@ -18,7 +18,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmFixes, setupBackend } from '@mobile-mm/core';
+import { registerWasmFixes, setupBackend } from '@mobile-mm/core/backend';
+import '@mobile-mm/core/gradients'; // training: every op gradient (tfjs-core alone registers none in Node)
 import { summarize, type TimingStats } from '../stats.js';
 import { measure, type Sample } from './clock.js';
 import { TRAIN_STEP_MODEL, TrainStepModel, tokenBatch, type TrainStepModelConfig } from './model.js';

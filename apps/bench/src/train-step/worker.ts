@@ -8,7 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmFixes, setupBackend } from '@mobile-mm/core';
+import { registerWasmFixes, setupBackend } from '@mobile-mm/core/backend';
+import '@mobile-mm/core/gradients'; // training: every op gradient (tfjs-core alone registers none in Node)
 import { TrainStepModel, type TrainStepModelConfig } from './model.js';
 
 export interface ShardMessage {

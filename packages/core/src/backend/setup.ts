@@ -4,22 +4,18 @@
  *   await setupBackend('auto')   // webgl where WebGL2 exists, else wasm, else cpu
  *   await setupBackend('wasm')   // wasm files found next to the installed package
  *
+ * Each backend lives in its own module (cpu/, wasm/, webgl/ beside this
+ * file), imported here with a dynamic import() only when that backend is
+ * asked for: importing this module registers nothing, and a bundler puts
+ * each tfjs backend in a chunk of its own, loaded on first use. An app that
+ * wants one backend in its main chunk imports `@mobile-mm/core/backend/<name>`.
+ *
  * The wasm backend also gets the two fixes measured in TRAPS.md (see
  * wasm-fixes.ts) unless `wasmFixes: false` is passed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-// Side-effect imports: each registers its backend factory with the engine.
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-webgl';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-// Importing tfjs-layers registers every op gradient (tfjs-core alone does not in Node).
-import '@tensorflow/tfjs-layers';
 import { MobileMMError } from '../errors.js';
-import { isNode, importNodeBuiltin } from '../env.js';
-import { registerWasmFixes } from './wasm-fixes.js';
-
-export type BackendName = 'cpu' | 'wasm' | 'webgl';
-export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgl'];
+import { BACKENDS, availableBackends, type BackendName } from './backends.js';
 
 export interface SetupBackendOptions {
   /**
@@ -31,39 +27,43 @@ export interface SetupBackendOptions {
   wasmPaths?: string | Record<string, string>;
   /** Register UnsortedSegmentSum and the fast BatchMatMul on wasm. Default true. */
   wasmFixes?: boolean;
-  /** tfjs flags to set before the backend starts, e.g. {WEBGL_FORCE_F16_TEXTURES: true}. */
+  /**
+   * tfjs flags to set before the backend starts, e.g. {WEBGL_FORCE_F16_TEXTURES: true}.
+   * Set once the backend's module is loaded (a backend registers its own flags).
+   */
   flags?: Record<string, boolean | number>;
 }
 
-let wasmPathsSet = false;
-
-async function defaultWasmPaths(): Promise<string | undefined> {
-  const fromGlobal = (globalThis as { MOBILE_MM_WASM_PATH?: string }).MOBILE_MM_WASM_PATH;
-  if (fromGlobal) return fromGlobal;
-  if (!isNode()) return undefined;
-  const { createRequire } = await importNodeBuiltin<typeof import('node:module')>('module');
-  const path = await importNodeBuiltin<typeof import('node:path')>('path');
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
-  return path.join(path.dirname(pkg), 'dist') + path.sep;
+/** What each backend module (cpu/index.ts, wasm/index.ts, webgl/index.ts) provides. */
+interface BackendModule {
+  /** Before tf.setBackend: locate files, check the platform. Throws BACKEND_UNAVAILABLE. */
+  prepareBackend(options: SetupBackendOptions): Promise<void>;
+  /** After the backend is current: register fixes. */
+  backendStarted(options: SetupBackendOptions): void;
 }
 
-function webglAvailable(): boolean {
-  if (isNode()) return false;
+// Literal specifiers, one per backend, so bundlers can split them into chunks.
+const LOADERS: Record<BackendName, () => Promise<BackendModule>> = {
+  cpu: () => import('./cpu/index.js'),
+  wasm: () => import('./wasm/index.js'),
+  webgl: () => import('./webgl/index.js'),
+};
+
+/** Imports the module of `name` (and so its tfjs backend). Throws BACKEND_UNAVAILABLE when the package is missing. */
+export async function loadBackend(name: BackendName): Promise<void> {
+  await loadModule(name);
+}
+
+async function loadModule(name: BackendName): Promise<BackendModule> {
   try {
-    const canvas =
-      typeof OffscreenCanvas !== 'undefined'
-        ? new OffscreenCanvas(1, 1)
-        : (globalThis as { document?: Document }).document?.createElement('canvas');
-    return canvas?.getContext('webgl2') != null;
-  } catch {
-    return false;
+    return await LOADERS[name]();
+  } catch (e) {
+    throw new MobileMMError(
+      'BACKEND_UNAVAILABLE',
+      `${name}: its module could not be loaded (${(e as Error).message}); ` +
+        `install @tensorflow/tfjs-backend-${name}@4.22.0 next to @mobile-mm/core.`,
+    );
   }
-}
-
-/** Backends that can start here, in fallback order (webgl → wasm → cpu). */
-export function availableBackends(): BackendName[] {
-  return webglAvailable() ? ['webgl', 'wasm', 'cpu'] : ['wasm', 'cpu'];
 }
 
 /**
@@ -92,24 +92,9 @@ export async function setupBackend(
       `Unknown backend "${String(name)}"; accepted: ${BACKENDS.join(', ')} or auto.`,
     );
   }
+  const backend = await loadModule(name);
   for (const [flag, value] of Object.entries(options.flags ?? {})) tf.env().set(flag, value);
-
-  if (name === 'wasm') {
-    const paths = options.wasmPaths ?? (wasmPathsSet ? undefined : await defaultWasmPaths());
-    if (paths !== undefined) {
-      setWasmPaths(paths as string);
-      wasmPathsSet = true;
-    } else if (!wasmPathsSet) {
-      throw new MobileMMError(
-        'BACKEND_UNAVAILABLE',
-        'wasm: no location for the .wasm files. Pass setupBackend("wasm", {wasmPaths}) ' +
-          'or set globalThis.MOBILE_MM_WASM_PATH to the folder serving tfjs-backend-wasm/dist/.',
-      );
-    }
-  }
-  if (name === 'webgl' && !webglAvailable()) {
-    throw new MobileMMError('BACKEND_UNAVAILABLE', 'webgl: WebGL2 is not available in this environment (Node has none).');
-  }
+  await backend.prepareBackend(options);
   let ok = false;
   try {
     ok = await tf.setBackend(name);
@@ -120,6 +105,6 @@ export async function setupBackend(
   if (!ok || tf.getBackend() !== name) {
     throw new MobileMMError('BACKEND_UNAVAILABLE', `${name}: tf.setBackend returned false.`);
   }
-  if (name === 'wasm' && options.wasmFixes !== false) registerWasmFixes();
+  backend.backendStarted(options);
   return name;
 }

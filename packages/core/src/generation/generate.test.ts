@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { isMobileMMError } from '../errors.js';
+import { isMobileMMError, type MobileMMErrorCode } from '../errors.js';
 import { describeBackends, expectClose, expectNoLeak } from '../test-utils/backends.js';
 import {
   ToyDecoder,
@@ -269,7 +269,7 @@ describeBackends('generate (greedy, cache, memory, stop, stream, abort)', () => 
 
   it('rejects bad options and prompts with stable codes, before making any tensor', async () => {
     const memory = tf.tensor3d(toyMemory(2, 3, V, 1).values, [2, 3, V]);
-    const cases: [unknown, Partial<GenerateOptions>, string, string?][] = [
+    const cases: [unknown, Partial<GenerateOptions>, MobileMMErrorCode, string?][] = [
       [prompt, { strategy: 'beam', beamWidth: 0 }, 'INVALID_ARGUMENT', 'beamWidth'],
       [prompt, { strategy: 'beam', beamWidth: 2.5 }, 'INVALID_ARGUMENT', 'beamWidth'],
       [prompt, { strategy: 'beam', beamWidth: 2, numReturn: 3 }, 'INVALID_ARGUMENT', 'numReturn'],

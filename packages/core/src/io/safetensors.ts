@@ -20,7 +20,7 @@
  * wrong; a valid dtype this package cannot decode (F8_*, F4, ...) fails with
  * UNSUPPORTED.
  */
-import { MobileMMError } from '../errors.js';
+import { MobileMMError, type MobileMMErrorCode } from '../errors.js';
 import {
   DTYPE_BYTES,
   INT_RANGE,
@@ -138,7 +138,7 @@ export function serializeSafetensors(entries: SafetensorsEntries, metadata?: Rec
   return out;
 }
 
-function badEntry(name: string, message: string, code = 'INVALID_ARGUMENT'): MobileMMError {
+function badEntry(name: string, message: string, code: MobileMMErrorCode = 'INVALID_ARGUMENT'): MobileMMError {
   return new MobileMMError(code, `serializeSafetensors: tensor "${name}": ${message}`, { tensor: name });
 }
 

@@ -12,7 +12,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  SERIALIZATION_PACKAGE,
   checkInt32,
   checkPositive,
   checkPositiveInt,
@@ -93,4 +92,3 @@ export class Embedding extends tfl.layers.Layer {
     return { ...super.getConfig(), vocabSize: this.vocabSize, dim: this.dim, initStd: this.initStd };
   }
 }
-tf.serialization.registerClass(Embedding, SERIALIZATION_PACKAGE);

@@ -15,7 +15,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkOneOf,
   checkPositiveInt,
@@ -138,4 +137,3 @@ export class FeedForward extends tfl.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(FeedForward, SERIALIZATION_PACKAGE);

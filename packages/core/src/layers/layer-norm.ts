@@ -9,7 +9,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -87,4 +86,3 @@ export class LayerNorm extends tfl.layers.Layer {
     return { ...super.getConfig(), dim: this.dim, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
 }
-tf.serialization.registerClass(LayerNorm, SERIALIZATION_PACKAGE);

@@ -11,7 +11,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkShape } from '../errors.js';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -107,4 +106,3 @@ export class LearnedPositionalEmbedding2D extends tfl.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(LearnedPositionalEmbedding2D, SERIALIZATION_PACKAGE);

@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -77,4 +76,3 @@ export class LearnedPositionalEmbedding extends tfl.layers.Layer {
     return { ...super.getConfig(), maxLength: this.maxLength, dim: this.dim, initStd: this.initStd };
   }
 }
-tf.serialization.registerClass(LearnedPositionalEmbedding, SERIALIZATION_PACKAGE);

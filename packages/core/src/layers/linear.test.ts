@@ -33,8 +33,8 @@ class GridPacked implements PackedLinear {
 const gridFormat: LinearFormat = {
   name: 'grid 1/8',
   fakeQuantize: (kernel) =>
-    tf.customGrad((w: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([w]);
+    tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const w = args[0] as tf.Tensor;
       return { value: tf.mul(tf.round(tf.div(w, STEP)), STEP), gradFunc: (dy: tf.Tensor) => dy };
     })(kernel) as tf.Tensor2D,
   pack: (values, inDim, outDim) => new GridPacked(Int8Array.from(values, (v) => Math.round(v / STEP)), inDim, outDim),

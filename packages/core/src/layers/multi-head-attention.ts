@@ -21,7 +21,6 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfig, checkShape } from '../errors.js';
 import type { LayerKV } from '../generation/types.js';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -250,7 +249,6 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(MultiHeadAttention, SERIALIZATION_PACKAGE);
 
 /** [T, S] additive mask: query i (absolute position offset+i) sees keys j ≤ offset+i. */
 export function causalBias(t: number, s: number, offset: number): tf.Tensor2D {

@@ -9,7 +9,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -71,4 +70,3 @@ export class RMSNorm extends tfl.layers.Layer {
     return { ...super.getConfig(), dim: this.dim, epsilon: this.epsilon };
   }
 }
-tf.serialization.registerClass(RMSNorm, SERIALIZATION_PACKAGE);

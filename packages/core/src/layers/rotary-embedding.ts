@@ -18,7 +18,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfig, checkShape } from '../errors.js';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -107,4 +106,3 @@ export class RotaryEmbedding extends tfl.layers.Layer {
     return { ...super.getConfig(), headDim: this.headDim, base: this.base };
   }
 }
-tf.serialization.registerClass(RotaryEmbedding, SERIALIZATION_PACKAGE);

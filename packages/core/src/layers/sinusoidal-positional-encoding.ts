@@ -12,7 +12,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  SERIALIZATION_PACKAGE,
   checkLastDim,
   checkPositive,
   checkPositiveInt,
@@ -93,4 +92,3 @@ export class SinusoidalPositionalEncoding extends tfl.layers.Layer {
     return { ...super.getConfig(), maxLength: this.maxLength, dim: this.dim, base: this.base };
   }
 }
-tf.serialization.registerClass(SinusoidalPositionalEncoding, SERIALIZATION_PACKAGE);

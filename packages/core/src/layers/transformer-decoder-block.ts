@@ -16,7 +16,6 @@ import { MobileMMError } from '../errors.js';
 import type { LayerKV } from '../generation/types.js';
 import { type NormLayer, type TransformerBlockConfig, type TransformerBlockConfigInput, makeFeedForward, makeNorm, resolveBlockConfig } from './block-config.js';
 import {
-  SERIALIZATION_PACKAGE,
   buildSublayer,
   checkLastDim,
   checkRank,
@@ -177,4 +176,3 @@ export class TransformerDecoderBlock extends tfl.layers.Layer {
     return { ...super.getConfig(), config: { ...this.config } };
   }
 }
-tf.serialization.registerClass(TransformerDecoderBlock, SERIALIZATION_PACKAGE);

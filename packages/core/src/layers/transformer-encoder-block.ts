@@ -11,7 +11,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type TransformerBlockConfig, type TransformerBlockConfigInput, type NormLayer, makeFeedForward, makeNorm, resolveBlockConfig } from './block-config.js';
 import {
-  SERIALIZATION_PACKAGE,
   buildSublayer,
   checkLastDim,
   checkRank,
@@ -116,4 +115,3 @@ export class TransformerEncoderBlock extends tfl.layers.Layer {
     return { ...super.getConfig(), config: { ...this.config } };
   }
 }
-tf.serialization.registerClass(TransformerEncoderBlock, SERIALIZATION_PACKAGE);

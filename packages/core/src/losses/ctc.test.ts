@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { describeBackends, expectNoLeak, randn } from '../test-utils/index.js';
 import { isMobileMMError } from '../errors.js';
 import { ctcBestPath, ctcGreedyDecode, ctcLoss } from './ctc.js';
+import '../gradients.js'; // training: every op gradient (tfjs-core alone registers none in Node)
 
 /** Float64 brute force: sum over all K^T frame paths whose collapse (merge repeats, drop blanks) equals the label. */
 function bruteForceNll(logp: Float64Array, t: number, k: number, label: number[], blank: number): number {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend/setup.js';
 import { wasmFixesState } from '../backend/wasm-fixes.js';
+import '../gradients.js'; // training: every op gradient
 import { generate } from '../generation/generate.js';
 import { randn, rng } from '../test-utils/backends.js';
 import { TextDecoder } from './text-decoder.js';

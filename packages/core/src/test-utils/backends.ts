@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { setupBackend, type BackendName } from '../backend/setup.js';
+import type { BackendName } from '../backend/backends.js';
+import { loadBackend, setupBackend } from '../backend/setup.js';
 import { isNode } from '../env.js';
 
 export interface BackendEnv {
@@ -37,6 +38,8 @@ export function currentEnvs(extra: BackendEnv[] = []): BackendEnv[] {
 const defaultFlags: Record<string, boolean | number> = {};
 
 export async function activate(env: BackendEnv): Promise<void> {
+  // The backend registers its own flags when its module loads: load it before reading them.
+  await loadBackend(env.backend);
   // Reset flags a previous env set, then apply this env's flags.
   for (const [flag, value] of Object.entries(defaultFlags)) tf.env().set(flag, value);
   for (const flag of Object.keys(env.flags ?? {})) {

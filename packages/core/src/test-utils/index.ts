@@ -1,1 +1,18 @@
-export * from './backends.js';
+/**
+ * @mobile-mm/core/test-utils: vitest helpers shared by the packages' tests
+ * (vitest is an optional peer dependency). describeBackends runs a suite on
+ * every backend of the environment, starting each with setupBackend.
+ */
+export {
+  NODE_ENVS,
+  BROWSER_ENVS,
+  WEBGL_F16_ENV,
+  currentEnvs,
+  activate,
+  describeBackends,
+  expectNoLeak,
+  rng,
+  randn,
+  expectClose,
+  type BackendEnv,
+} from './backends.js';

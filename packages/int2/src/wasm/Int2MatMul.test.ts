@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeBackends, expectNoLeak, randn } from '@mobile-mm/core/test-utils';
-import { isMobileMMError } from '@mobile-mm/core';
+import { isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 import { Int2MatMul, type Bits, type QuantAttrs } from '../kernel-names.js';
 import { ACT_QMAX, chooseMatMulPath, registerWasmKernels, setWasmMatMulPath, setWasmMemoryMode } from './index.js';
 import { beginCall } from './wasm-module.js';
@@ -185,7 +185,7 @@ describeBackends(
       const ref = refWeight(2, 64, 128, 8, 1);
       const p = packedTensors(ref);
       const x = tf.randomNormal([2, 128]);
-      const expectCode = (fn: () => unknown, code: string) => {
+      const expectCode = (fn: () => unknown, code: MobileMMErrorCode) => {
         let err: unknown;
         try {
           tf.dispose(fn() as tf.Tensor);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { describeBackends, expectNoLeak } from '@mobile-mm/core/test-utils';
-import { isMobileMMError } from '@mobile-mm/core';
+import { isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 import { Int2MatMul, Int2Pack, Int2Unpack, type Bits, type QuantAttrs } from '../kernel-names.js';
 import { registerWasmKernels, setWasmMemoryMode, wasmKernelConfigs } from './index.js';
 import { canonicalToLayout, dequantizeReference, quantizeReference } from '../reference.js';
@@ -11,7 +11,7 @@ import { packedTensors, refWeight } from './__fixtures__/wasm-cases.js';
 const WASM_ONLY = { envs: [{ name: 'wasm', backend: 'wasm' as const }] };
 const attrMap = (a: QuantAttrs) => a as unknown as tf.NamedAttrMap;
 
-function expectCode(fn: () => tf.Tensor | tf.Tensor[], code: string): void {
+function expectCode(fn: () => tf.Tensor | tf.Tensor[], code: MobileMMErrorCode): void {
   let err: unknown;
   try {
     tf.dispose(fn());

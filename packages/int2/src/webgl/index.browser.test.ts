@@ -8,6 +8,7 @@ import { numGroups } from '../format.js';
 import { canonicalToLayout, dequantizeReference, quantizeReference, roundToFloat16 } from '../reference.js';
 import { registerWebglKernels, webglKernelConfigs, webglLayout } from './index.js';
 import { expectTexturePrecision, gpuValues, isHalfEnv, WEBGL_ENVS } from './__fixtures__/webgl-test-utils.js';
+import '@mobile-mm/core/gradients'; // training: every op gradient (tfjs-core alone registers none in Node)
 
 describeBackends(
   'webgl kernels',

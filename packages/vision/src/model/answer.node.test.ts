@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { isMobileMMError } from '@mobile-mm/core';
+import { isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 import { describeBackends, expectNoLeak, rng } from '@mobile-mm/core/test-utils';
 import { preprocess } from '../image/preprocess.js';
 import type { RgbaImage } from '../image/types.js';
@@ -21,7 +21,7 @@ function randomImage(width: number, height: number, seed: number): RgbaImage {
   return { data, width, height };
 }
 
-async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+async function expectCode(p: Promise<unknown>, code: MobileMMErrorCode): Promise<void> {
   const e = await p.then(
     () => null,
     (err: unknown) => err,

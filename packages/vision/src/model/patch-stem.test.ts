@@ -157,3 +157,10 @@ describeBackends('PatchStem columns', (env) => {
     for (const v of Object.values(named)) v.dispose();
   });
 });
+
+it('@mobile-mm/vision/register-layers registers PatchStem, TokenClassHead and core\'s layers (Linear included) by class name', async () => {
+  const { registerVisionLayers } = await import('../register-layers.js');
+  registerVisionLayers();
+  const names = Object.keys(tf.serialization.SerializationMap.getMap().classNameMap);
+  for (const n of ['MobileMM>MobileMMPatchStem', 'MobileMM>MobileMMTokenClassHead', 'MobileMM>MobileMMLinear']) expect(names).toContain(n);
+});

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Linear, MobileMMError, SERIALIZATION_PACKAGE, geluSigmoid, prefixWeights } from '@mobile-mm/core';
+import { Linear, MobileMMError, geluSigmoid, prefixWeights } from '@mobile-mm/core';
 
 export interface PatchStemArgs {
   patchSize: number;
@@ -189,4 +189,3 @@ export class PatchStem extends tfl.layers.Layer {
     return { ...super.getConfig(), patchSize: this.patchSize, merge: this.merge, stemDim: this.stemDim, dim: this.dim, conv: this.conv, columnRows: this.columnRows };
   }
 }
-tf.serialization.registerClass(PatchStem, SERIALIZATION_PACKAGE);

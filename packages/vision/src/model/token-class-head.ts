@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Linear, SERIALIZATION_PACKAGE } from '@mobile-mm/core';
+import { Linear } from '@mobile-mm/core';
 
 export class TokenClassHead extends tfl.layers.Layer {
   static className = 'MobileMMTokenClassHead';
@@ -64,4 +64,3 @@ export class TokenClassHead extends tfl.layers.Layer {
     return { ...super.getConfig(), dim: this.dim, classes: this.classes };
   }
 }
-tf.serialization.registerClass(TokenClassHead, SERIALIZATION_PACKAGE);

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeak, randn } from '../../test-utils/backends.js';
-import { setupBackend, type BackendName } from '../setup.js';
+import type { BackendName } from '../backends.js';
+import { setupBackend } from '../setup.js';
 import { registerWasmFixes, unregisterWasmFixes, wasmFixesState } from '../wasm-fixes.js';
 import { planBatchMatMul, type BatchMatMulOptions } from './BatchMatMul.js';
+import '../../gradients.js'; // training: every op gradient (tfjs-core alone registers none in Node)
 
 interface Result {
   shape: number[];

@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeak, randn, rng } from '../../test-utils/backends.js';
 import { isMobileMMError } from '../../errors.js';
-import { setupBackend, type BackendName } from '../setup.js';
+import type { BackendName } from '../backends.js';
+import { setupBackend } from '../setup.js';
 import { registerWasmFixes, wasmFixesState } from '../wasm-fixes.js';
 import { unsortedSegmentSumImpl, unsortedSegmentSumShape } from './UnsortedSegmentSum.js';
+import '../../gradients.js'; // training: every op gradient (tfjs-core alone registers none in Node)
 
 interface Result {
   shape: number[];

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { randn } from '../../test-utils/backends.js';
+// fromRegisteredConfig looks classes up by name: the registration module must have run.
+import '../register.js';
 
 export type F64 = Float64Array;
 
