@@ -66,6 +66,7 @@ export { registerInt2Kernels, type Int2Backend } from './register.js';
 export { loadQuantized, quantizedEntries, quantizedFromEntries, quantizedNames, saveQuantized } from './io.js';
 export {
   QuantizedDense,
+  registerInt2Layers,
   type QuantizedDenseArgs,
   type QuantizeDenseOptions,
 } from './layers/quantized-dense.js';

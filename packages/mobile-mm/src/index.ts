@@ -13,7 +13,7 @@
  * native canvas in Node) is not re-exported: install and import it directly.
  */
 export * as core from '@mobile-mm/core';
-export * as int2 from '@mobile-mm/int2';
+// No int2 namespace: the kernels load lazily, with the first packed checkpoint (import @mobile-mm/int2 to use them directly).
 export * as vision from '@mobile-mm/vision';
 export * as telemetry from '@mobile-mm/telemetry';
 export * as resilience from '@mobile-mm/resilience';

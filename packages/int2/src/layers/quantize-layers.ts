@@ -14,7 +14,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { MobileMMError } from '@mobile-mm/core';
 import type { Bits } from '../kernel-names.js';
 import type { ScaleDtype } from '../format.js';
-import { QuantizedDense } from './quantized-dense.js';
+import { QuantizedDense, registerInt2Layers } from './quantized-dense.js';
 
 type Layer = tfl.layers.Layer;
 type SymbolicTensor = tfl.SymbolicTensor;
@@ -33,6 +33,7 @@ function cloneLayer(layer: Layer): Layer {
 }
 
 export function quantizeLayers(model: tfl.LayersModel, options: QuantizeLayersOptions): tfl.LayersModel {
+  registerInt2Layers();
   const skip = options.skip ?? [];
   const skipped = typeof skip === 'function' ? skip : (layer: Layer) => skip.includes(layer.name);
   const mapped = new Map<number, SymbolicTensor>(); // old symbolic tensor id → new one

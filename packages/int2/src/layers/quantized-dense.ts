@@ -83,6 +83,7 @@ export class QuantizedDense extends tfl.layers.Layer {
 
   /** Quantizes a built Dense layer's kernel; copies its bias, activation, name. */
   static fromDense(dense: tfl.layers.Layer, options: QuantizeDenseOptions): QuantizedDense {
+    registerInt2Layers();
     if (dense.getClassName() !== 'Dense' || !dense.built) {
       throw new MobileMMError(
         'INVALID_ARGUMENT',
@@ -197,5 +198,12 @@ export class QuantizedDense extends tfl.layers.Layer {
   }
 }
 
-// Registration for tfjs-layers (de)serialization: listed in package.json "sideEffects".
-tf.serialization.registerClass(QuantizedDense);
+/**
+ * Registers QuantizedDense for tfjs-layers (de)serialization by class name.
+ * Idempotent; QuantizedDense.fromDense and quantizeLayers call it, so only
+ * loading a saved model in a fresh process needs an explicit call. Not a
+ * module side effect: a bundle that never uses QuantizedDense drops it.
+ */
+export function registerInt2Layers(): void {
+  tf.serialization.registerClass(QuantizedDense);
+}

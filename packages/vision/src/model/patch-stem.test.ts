@@ -162,5 +162,5 @@ it('@mobile-mm/vision/register-layers registers PatchStem, TokenClassHead and co
   const { registerVisionLayers } = await import('../register-layers.js');
   registerVisionLayers();
   const names = Object.keys(tf.serialization.SerializationMap.getMap().classNameMap);
-  for (const n of ['MobileMM>MobileMMPatchStem', 'MobileMM>MobileMMTokenClassHead', 'MobileMM>MobileMMLinear']) expect(names).toContain(n);
+  for (const n of ['MobileMMPatchStem', 'MobileMMTokenClassHead', 'MobileMMLinear']) expect(names).toContain(n);
 });
