@@ -16,6 +16,7 @@
  *   mobile_mm_max_concurrent_requests, mobile_mm_max_queue   the configured capacity
  *   mobile_mm_replicas{state}                             starting / ready / dead
  *   mobile_mm_replica_restarts_total                      replicas replaced after a crash
+ *   mobile_mm_aborted_calls_total                         calls stopped between tokens (deadline, client gone)
  *   mobile_mm_replica_tensors{replica}, mobile_mm_replica_heap_bytes{replica}   per replica, read at scrape time
  *   mobile_mm_rejections_total{reason}                    queue_full, rate_limited, body_too_large, …
  *   process_*, nodejs_*                                   prom-client's defaults (RSS: process_resident_memory_bytes)
@@ -56,6 +57,7 @@ export class ServerMetrics {
       },
     });
     new client.Counter({ name: 'mobile_mm_replica_restarts_total', help: 'Replicas replaced after a crash.', registers: r, collect() { this.reset(); this.inc(pool.restarts); } });
+    new client.Counter({ name: 'mobile_mm_aborted_calls_total', help: 'Calls stopped between tokens because their request was aborted (deadline, client gone).', registers: r, collect() { this.reset(); this.inc(pool.abortedCalls); } });
     const tokensPerSecond = (): number => this.tokensPerSecond();
     new client.Gauge({ name: 'mobile_mm_tokens_per_second', help: 'Output tokens per second over the last 10 s.', registers: r, collect() { this.set(tokensPerSecond()); } });
     // Per-replica figures need a round trip to each worker: once per scrape, shared by both gauges

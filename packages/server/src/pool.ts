@@ -14,6 +14,7 @@
  * between tokens; its slot stays busy until the worker has stopped.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MobileMMError, type CallResult } from 'mobile-mm';
@@ -62,9 +63,10 @@ interface Pending {
 function spawnWorker(init: ReplicaInit): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./replica-worker.js', here), { workerData: init });
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
+  const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href; // the ESM entry (the CJS one cannot register ESM hooks here)
   const entry = new URL('./replica-worker.ts', here).href;
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); });`;
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(code, { eval: true, workerData: init, execArgv: ['--conditions=source'] });
 }
 
@@ -139,6 +141,8 @@ export class ReplicaPool {
   private closed = false;
   /** Replicas replaced after a crash, over the pool's life. */
   restarts = 0;
+  /** Calls a replica stopped early because their request was aborted (deadline, client gone, drain). */
+  abortedCalls = 0;
   /** Called whenever queue depth, in-flight count or replica states change (metrics). */
   onChange: () => void = () => {};
 
@@ -287,7 +291,11 @@ export class ReplicaPool {
 
   private message(r: Replica, m: FromWorker): void {
     if (m.type === 'token') r.inFlight.get(m.id)?.handlers.onToken?.(m.text, m.index);
-    else if (m.type === 'done') this.finish(r, m.id)?.resolve({ result: m.result, promptTokens: m.promptTokens, replica: r.index });
+    else if (m.type === 'done') {
+      const p = this.finish(r, m.id);
+      if (p !== undefined && m.result.finishReason === 'abort' && Atomics.load(new Int32Array(p.abort), 0) !== 0) this.abortedCalls++;
+      p?.resolve({ result: m.result, promptTokens: m.promptTokens, replica: r.index });
+    }
     else if (m.type === 'error') this.finish(r, m.id)?.reject(new MobileMMError(m.error.code, m.error.message, m.error.details));
   }
 
