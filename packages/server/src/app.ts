@@ -98,8 +98,9 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
   app.addContentTypeParser(['image/png', 'image/jpeg'], { parseAs: 'buffer' }, (_req, body, done) => done(null, new Uint8Array(body as Buffer)));
 
   app.decorateRequest('info', null as unknown as RequestInfo);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.info = { start: performance.now() };
+    if (state.draining) reply.header('connection', 'close'); // no keep-alive connection outlives the drain
     const route = req.routeOptions.url ?? '';
     if (OPEN.has(route)) return;
     if (state.closing) throw serverError('UNAVAILABLE', 'the server is shutting down; retry on another instance.', null, 1);

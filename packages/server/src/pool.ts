@@ -232,7 +232,9 @@ export class ReplicaPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(serverError('UNAVAILABLE', 'the server shut down before the request ran.', null, 1));
-    for (const r of this.replicas) for (const p of r.inFlight.values()) Atomics.store(new Int32Array(p.abort), 0, 1);
+    for (const r of this.replicas) {
+      for (const id of [...r.inFlight.keys()]) this.finish(r, id)?.reject(serverError('UNAVAILABLE', 'the server shut down before the request finished (drain timeout).', null, 1));
+    }
     await Promise.all(this.replicas.map((r) => r.worker.terminate()));
   }
 

@@ -71,6 +71,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const finished = await pool.idle(config.drainTimeoutMs);
       if (!finished) app.log.warn({ aborted: pool.inFlight + pool.queueDepth }, 'drain timeout: aborting the requests left');
       await pool.close();
+      // The last responses are written now; connections a client keeps alive would hold close() for keepAliveTimeout (72 s).
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
+      app.server.closeAllConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
       app.log.info({ finished }, 'stopped');
       return finished;
