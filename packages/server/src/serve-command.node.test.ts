@@ -41,7 +41,7 @@ async function until<T>(f: () => T | undefined | Promise<T | undefined>, ms = 90
 
 const urlOf = (c: Cli): Promise<string> => until(() => /listening on (http:\/\/[^ ]+)/.exec(c.stderr.join(''))?.[1]);
 const status = (url: string): Promise<number> => fetch(url).then((r) => r.status, () => -1);
-const caption = (url: string, body: Uint8Array): Promise<Response> => fetch(`${url}/v1/caption`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
+const caption = (url: string, body: Uint8Array<ArrayBuffer>): Promise<Response> => fetch(`${url}/v1/caption`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
 
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');

@@ -51,7 +51,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}):
   fetch(url, {
     method: 'POST',
     headers: body instanceof Uint8Array ? { 'content-type': 'image/png', ...headers } : { 'content-type': 'application/json', ...headers },
-    body: body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
   });
 
 /** The OpenAI error object, checked for its shape. */

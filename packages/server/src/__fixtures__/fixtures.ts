@@ -6,8 +6,8 @@ import { crc32, deflateSync } from 'node:zlib';
 
 const pkgDir = path.dirname(createRequire(import.meta.url).resolve('mobile-mm/package.json'));
 export const SAMPLES = path.join(pkgDir, 'samples');
-export const scenePng = (): Uint8Array => new Uint8Array(readFileSync(path.join(SAMPLES, 'scene-0.png')));
-export const textPng = (): Uint8Array => new Uint8Array(readFileSync(path.join(SAMPLES, 'text-0.png')));
+export const scenePng = (): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.join(SAMPLES, 'scene-0.png')));
+export const textPng = (): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.join(SAMPLES, 'text-0.png')));
 export const dataUrl = (png: Uint8Array, type = 'image/png'): string => `data:${type};base64,${Buffer.from(png).toString('base64')}`;
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -20,7 +20,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** An RGB PNG of w×h pixels from a seeded pattern (one bit of noise per byte: ~1/7 of the raw size, and as slow to decode as a photo). */
-export function png(w: number, h: number, seed = 1): Uint8Array {
+export function png(w: number, h: number, seed = 1): Uint8Array<ArrayBuffer> {
   const raw = Buffer.alloc((w * 3 + 1) * h);
   let s = seed >>> 0;
   for (let y = 0; y < h; y++) {
