@@ -146,7 +146,7 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
     const left = config.requestTimeoutMs - (performance.now() - req.info.start);
     const timer = setTimeout(() => ac.abort(serverError('DEADLINE_EXCEEDED', `the request took over ${config.requestTimeoutMs} ms (MOBILE_MM_REQUEST_TIMEOUT_MS); its work was stopped.`)), Math.max(0, left));
     const gone = (): void => {
-      if (!reply.raw.writableFinished) ac.abort(serverError('UNAVAILABLE', 'the client closed the connection.'));
+      if (!reply.raw.writableFinished) ac.abort(serverError('CLIENT_CLOSED', 'the client closed the connection before the answer.'));
     };
     reply.raw.once('close', gone);
     ac.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });

@@ -34,6 +34,8 @@ export const SERVER_ERRORS = {
   UNAVAILABLE: 503,
   /** The replica running the request died; it is being replaced. Safe to retry. 503 */
   REPLICA_CRASHED: 503,
+  /** The client closed the connection first; its work was aborted. Only seen in logs and metrics (nginx's 499). */
+  CLIENT_CLOSED: 499,
   /** The request's deadline (MOBILE_MM_REQUEST_TIMEOUT_MS) passed; its work was aborted. 504 */
   DEADLINE_EXCEEDED: 504,
 } as const;
