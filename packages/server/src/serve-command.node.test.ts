@@ -48,13 +48,13 @@ afterEach(() => {
 });
 
 it('SIGTERM: readiness 503 at once, the running request finishes, exit 0', async () => {
-  const c = cli(['serve', '--port', '0', '--replicas', '1', '--drain-delay-ms', '1500', '--drain-timeout-ms', '20000']);
+  const c = cli(['serve', '--port', '0', '--replicas', '1', '--drain-delay-ms', '3000', '--drain-timeout-ms', '20000']);
   const url = await urlOf(c);
   await until(async () => ((await status(`${url}/health/ready`)) === 200 ? true : undefined));
   const slow = caption(url, png(2048, 2048, 11)); // ~1–2 s of decoding in the replica
   await until(async () => ((await (await fetch(`${url}/metrics`)).text()).includes('mobile_mm_requests_in_flight 1') ? true : undefined));
   c.child.kill('SIGTERM');
-  await until(async () => ((await status(`${url}/health/ready`)) === 503 ? true : undefined), 1500);
+  await until(async () => ((await status(`${url}/health/ready`)) === 503 ? true : undefined), 3000);
   expect(await status(`${url}/health/live`)).toBe(200);
   const r = await slow;
   expect(r.status).toBe(200);
