@@ -160,12 +160,14 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
     const ac = lifetime(req, reply);
     let first = -1;
     let last = -1;
-    let queuedAt = performance.now();
+    const queuedAt = performance.now();
+    let startedAt = queuedAt;
     const out = await pool.submit(job, {
       signal: ac.signal,
       onStart: (r) => {
         info.replica = r;
-        metrics.queueWait.observe({ task: job.task }, (performance.now() - queuedAt) / 1000);
+        startedAt = performance.now();
+        metrics.queueWait.observe({ task: job.task }, (startedAt - queuedAt) / 1000);
       },
       onToken: (text, index) => {
         const t = performance.now();
@@ -178,11 +180,17 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
         onToken?.(text, index);
       },
     });
-    queuedAt = 0;
     const n = out.result.tokens.length;
     info.tokens = n;
     metrics.addTokens(job.task, n);
-    if (first < 0 && n > 0) metrics.ttft.observe({ task: job.task }, out.result.timings.totalMs / 1000); // not streamed: the answer came at once
+    const t = out.tokenTimes;
+    if (first < 0 && t.firstMs !== null && t.lastMs !== null) {
+      // Not streamed: the replica's token times, placed after the queue wait.
+      first = startedAt + t.firstMs;
+      last = startedAt + t.lastMs;
+      info.ttftMs = Math.round((first - info.start) * 10) / 10;
+      metrics.ttft.observe({ task: job.task }, (first - info.start) / 1000);
+    }
     if (first >= 0 && n >= 2) metrics.tpot.observe({ task: job.task }, (last - first) / 1000 / (n - 1));
     ac.abort(); // clears the deadline
     return out;

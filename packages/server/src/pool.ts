@@ -21,7 +21,7 @@ import { MobileMMError, type CallResult } from 'mobile-mm';
 import type { DispatchStrategy } from './config.js';
 import { newDispatchState, pickReplica, type DispatchState } from './dispatch.js';
 import { serverError } from './errors.js';
-import type { FromWorker, Job, ModelInfo, ReplicaInit, ReplicaStats, ToWorker } from './protocol.js';
+import type { FromWorker, Job, ModelInfo, ReplicaInit, ReplicaStats, TokenTimes, ToWorker } from './protocol.js';
 
 export interface PoolOptions {
   replicas: number;
@@ -44,6 +44,8 @@ export interface JobOutcome {
   result: CallResult;
   promptTokens: number;
   replica: number;
+  /** First and last token, from the start of the call in the replica. */
+  tokenTimes: TokenTimes;
 }
 
 export type ReplicaState = 'starting' | 'ready' | 'dead';
@@ -296,7 +298,7 @@ export class ReplicaPool {
     else if (m.type === 'done') {
       const p = this.finish(r, m.id);
       if (p !== undefined && m.result.finishReason === 'abort' && Atomics.load(new Int32Array(p.abort), 0) !== 0) this.abortedCalls++;
-      p?.resolve({ result: m.result, promptTokens: m.promptTokens, replica: r.index });
+      p?.resolve({ result: m.result, promptTokens: m.promptTokens, replica: r.index, tokenTimes: m.tokenTimes });
     }
     else if (m.type === 'error') this.finish(r, m.id)?.reject(new MobileMMError(m.error.code, m.error.message, m.error.details));
   }

@@ -32,6 +32,12 @@ export interface Job {
   stream: boolean;
 }
 
+/** When the first and the last token came, in ms from the start of the call in the worker (null: no token). */
+export interface TokenTimes {
+  firstMs: number | null;
+  lastMs: number | null;
+}
+
 export interface ReplicaInit {
   index: number;
   /** MobileMultiModalLLM.create() options (backend, variant, profile, modelDir, …). */
@@ -69,7 +75,7 @@ export type ToWorker = { type: 'run'; id: number; job: Job; abort: SharedArrayBu
 export type FromWorker =
   | { type: 'ready'; model: ModelInfo; stats: ReplicaStats }
   | { type: 'token'; id: number; text: string; index: number }
-  | { type: 'done'; id: number; result: CallResult; promptTokens: number }
+  | { type: 'done'; id: number; result: CallResult; promptTokens: number; tokenTimes: TokenTimes }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'stats'; stats: ReplicaStats }
   | { type: 'fatal'; error: WireError };

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MobileMultiModalLLM, isMobileMMError, type CallResult, type StreamToken } from 'mobile-mm';
-import type { FromWorker, Job, ReplicaInit, ReplicaStats, ToWorker, WireError } from './protocol.js';
+import type { FromWorker, Job, ReplicaInit, ReplicaStats, TokenTimes, ToWorker, WireError } from './protocol.js';
 
 const port = parentPort!;
 const init = workerData as ReplicaInit;
@@ -37,6 +37,8 @@ function promptTokens(mm: MobileMultiModalLLM, job: Job): number {
 
 async function run(mm: MobileMultiModalLLM, id: number, job: Job, abortFlag: Int32Array): Promise<void> {
   const controller = new AbortController();
+  const t0 = performance.now();
+  const times: TokenTimes = { firstMs: null, lastMs: null };
   let sent = 0;
   let cut = false;
   let streamed = '';
@@ -50,6 +52,8 @@ async function run(mm: MobileMultiModalLLM, id: number, job: Job, abortFlag: Int
     }
     sent++;
     streamed += t.text;
+    times.lastMs = performance.now() - t0;
+    times.firstMs ??= times.lastMs;
     if (job.stream) send({ type: 'token', id, text: t.text, index: t.index });
   };
   const options = { onToken, signal: controller.signal };
@@ -72,7 +76,7 @@ async function run(mm: MobileMultiModalLLM, id: number, job: Job, abortFlag: Int
     // Stopped at maxTokens (or a CTC read that came in one piece): keep what was sent.
     result = { ...result, text: streamed.trim(), tokens: result.tokens.slice(0, job.maxTokens), finishReason: 'length' };
   }
-  send({ type: 'done', id, result, promptTokens: promptTokens(mm, job) });
+  send({ type: 'done', id, result, promptTokens: promptTokens(mm, job), tokenTimes: times });
 }
 
 async function main(): Promise<void> {

@@ -358,6 +358,7 @@ describe('metrics and logs', () => {
       'mobile_mm_requests_total{route="/v1/vqa",task="vqa",status="200"} 1',
       'mobile_mm_time_to_first_token_seconds_count{task="caption"} 1',
       'mobile_mm_time_per_output_token_seconds_count{task="caption"} 1',
+      'mobile_mm_time_to_first_token_seconds_count{task="vqa"} 1', // not streamed: from the replica's token times
       'mobile_mm_request_duration_seconds_bucket{le="+Inf",route="/v1/vqa",task="vqa"} 1',
       'mobile_mm_queue_depth 0',
       'mobile_mm_requests_in_flight 0',
@@ -385,6 +386,8 @@ describe('metrics and logs', () => {
       ['/v1/vqa', 200, undefined],
       ['/v1/chat/completions', 404, 'UNKNOWN_MODEL'],
     ]);
+    expect(typeof lines[0].ttftMs).toBe('number');
+    expect(lines[0].tokens).toBeGreaterThan(0);
     const all = s.logs.join('\n');
     expect(all).not.toContain('purple');
     expect(all).not.toContain(Buffer.from(scene).toString('base64').slice(0, 40));
