@@ -2,6 +2,7 @@
 /**
  * npm run bench -- kernels|model|train|ocr-peer|all [--quick] [--backends cpu,wasm]
  * npm run bench -- report   (REPORT.md + charts/*.svg from the results' JSON; summary.ts)
+ * npm run bench -- serve [--quick] [--soak N] [--out DIR]   (HTTP server under load; serve.ts; not part of `all`)
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
  * A benchmark, not a test: nothing here asserts a time.
@@ -18,6 +19,7 @@ import { nodeMachine } from './machine.js';
 import { modelTables, runModelSuite } from './model.js';
 import { ocrPeerCli } from './ocr-peer.js';
 import { writeReport } from './summary.js';
+import { runServeSuite, serveTables } from './serve.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
 const SUITES = ['kernels', 'model', 'train', 'ocr-peer'] as const;
@@ -97,10 +99,40 @@ async function model(o: ReturnType<typeof parse>): Promise<void> {
   console.log(md);
 }
 
+async function serve(args: string[]): Promise<void> {
+  let quick = false;
+  let soak: number | undefined;
+  let out = RESULTS;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--quick') quick = true;
+    else if (args[i] === '--soak') soak = Number(args[++i]);
+    else if (args[i] === '--out') out = path.resolve(args[++i] ?? usage('--out needs a folder'));
+    else usage(`unknown option "${args[i]}" for serve`);
+  }
+  if (soak !== undefined && !(Number.isSafeInteger(soak) && soak > 0)) usage('--soak takes a positive request count');
+  const machine = nodeMachine();
+  const r = await runServeSuite({ quick, ...(soak !== undefined ? { soakRequests: soak } : {}), onLine: (l) => console.error(`  ${l}`) });
+  const name = quick ? 'serve.quick' : 'serve';
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, `${name}.json`), JSON.stringify({ machine, ...r }, null, 2));
+  const md =
+    `# Serve: mobile-mm serve under HTTP load (Node, loopback)\n\n${machineLine(machine)}\n\n` +
+    'The server (@mobile-mm/server, wasm backend, int2 model, profile balanced, one worker thread per replica) and autocannon 9 in one process, ' +
+    'on 127.0.0.1. Requests are raw PNG bodies to /v1/caption, /v1/ocr and /v1/vqa (the three held-out samples of each kind in turn), answers ' +
+    'checked against MobileMultiModalLLM first. Closed loop: each connection sends its next request when the last one is answered. Latencies ' +
+    'are client-side, per request, of 200 responses only, warm (a 2 s warm-up per task first). The machine has 2 cores shared with other work ' +
+    '(see the load note below), so absolute figures are noisy; the overload counts and the soak bounds are the point.\n\n' +
+    `${serveTables(r)}\n`;
+  await writeFile(path.join(out, `${name}.md`), md);
+  console.log(md);
+}
+
 const argv = process.argv.slice(2);
 if (argv[0] === 'report') {
   const r = await writeReport(RESULTS);
   console.log(`wrote ${path.join(RESULTS, 'REPORT.md')} and ${r.charts.size} charts from ${r.sources.join(', ')}`);
+} else if (argv[0] === 'serve') {
+  await serve(argv.slice(1));
 } else if (argv[0] === 'train') {
   // The training-step suite has its own options (shapes|step|all, --quick, --steps N).
   process.argv.splice(2, 1);

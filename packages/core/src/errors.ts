@@ -54,6 +54,19 @@ export const MOBILE_MM_ERROR_CODES = [
   'MODEL_VARIANT_MISMATCH',
   'DISPOSED',
   'INTERNAL',
+  // @mobile-mm/server (HTTP)
+  'BODY_TOO_LARGE',
+  'CLIENT_CLOSED',
+  'INVALID_JSON',
+  'INVALID_REQUEST',
+  'NOT_FOUND',
+  'QUEUE_FULL',
+  'REMOTE_IMAGE_URL',
+  'REPLICA_CRASHED',
+  'UNAUTHORIZED',
+  'UNAVAILABLE',
+  'UNKNOWN_MODEL',
+  'UNSUPPORTED_MEDIA_TYPE',
 ] as const;
 
 export type MobileMMErrorCode = (typeof MOBILE_MM_ERROR_CODES)[number];

@@ -4,6 +4,7 @@
  *
  *   mobile-mm caption IMAGE            mobile-mm vqa IMAGE "QUESTION"
  *   mobile-mm ocr IMAGE                mobile-mm demo
+ *   mobile-mm serve [options]          mobile-mm plan --rps R --p95-ms L
  *
  * stdout gets the answer (or one JSON object with --json); stderr gets notes
  * and errors, each error as `error [CODE]: message`. Exit codes:
@@ -31,6 +32,8 @@ Usage:
   mobile-mm ocr IMAGE [options]            read a text line
   mobile-mm vqa IMAGE "QUESTION" [options] answer a question about a scene
   mobile-mm demo [options]                 all three tasks on the bundled samples
+  mobile-mm serve [options]                HTTP server: OpenAI-compatible API, health, metrics (see serve --help)
+  mobile-mm plan --rps R --p95-ms L        replicas, CPU and autoscaling targets from the serve benchmark
 
 IMAGE is a PNG or JPEG file. The model knows SynthScenes v1 images: 64×64
 scenes of coloured shapes and 32×128 text lines (see the package README).
@@ -93,7 +96,31 @@ function printResult(r: CallResult, extra: Record<string, unknown>, json: boolea
   process.stderr.write(`(${r.task} · ${r.backend} · ${r.variant} · ${r.profile} · ${r.timings.totalMs.toFixed(1)} ms)\n`);
 }
 
+/**
+ * `serve` and `plan` live in @mobile-mm/server (an optional peer dependency),
+ * imported only for them: the server depends on this package, so a static
+ * import would make a dependency cycle, and the library stays free of fastify.
+ */
+async function serverCommand(command: 'serve' | 'plan', args: string[]): Promise<number> {
+  const name = '@mobile-mm/server';
+  let server: { runServe(args: string[]): Promise<number>; runPlan(args: string[]): Promise<number> };
+  try {
+    server = await import(name);
+  } catch (e) {
+    if ((e as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    const built = !String((e as Error).message).includes('server/dist');
+    process.stderr.write(
+      built
+        ? `error [NOT_INSTALLED]: \`mobile-mm ${command}\` needs the package @mobile-mm/server: npm install @mobile-mm/server\n`
+        : 'error [NOT_BUILT]: @mobile-mm/server is not built yet; run `npm run build` at the repository root first.\n',
+    );
+    return EXIT.failure;
+  }
+  return command === 'serve' ? server.runServe(args) : server.runPlan(args);
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'serve' || argv[0] === 'plan') return serverCommand(argv[0], argv.slice(1));
   let json = argv.includes('--json');
   try {
     const { values, positionals } = parseArgs({
