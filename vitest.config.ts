@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mobile-mm'];
+const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mobile-mm', 'export'];
 
 // Tests run against sources: @mobile-mm/<pkg> resolves to packages/<pkg>/src.
 const alias = [
@@ -12,6 +12,7 @@ const alias = [
   { find: '@mobile-mm/telemetry/test-utils', replacement: path.join(root, 'packages/telemetry/src/test-utils/index.ts') },
   { find: '@mobile-mm/vision/quantize', replacement: path.join(root, 'packages/vision/src/quantize.ts') },
   { find: '@mobile-mm/telemetry/prometheus', replacement: path.join(root, 'packages/telemetry/src/prometheus.ts') },
+  { find: '@mobile-mm/export/onnx-runtime', replacement: path.join(root, 'packages/export/src/runtime/index.ts') },
   ...pkgs.map((p) => ({
     find: new RegExp(`^@mobile-mm/${p}$`),
     replacement: path.join(root, `packages/${p}/src/index.ts`),
