@@ -12,6 +12,7 @@ const alias = [
   { find: '@mobile-mm/telemetry/test-utils', replacement: path.join(root, 'packages/telemetry/src/test-utils/index.ts') },
   { find: '@mobile-mm/vision/quantize', replacement: path.join(root, 'packages/vision/src/quantize.ts') },
   { find: '@mobile-mm/telemetry/prometheus', replacement: path.join(root, 'packages/telemetry/src/prometheus.ts') },
+  { find: '@mobile-mm/export/cli', replacement: path.join(root, 'packages/export/src/cli.ts') },
   { find: '@mobile-mm/export/onnx-runtime', replacement: path.join(root, 'packages/export/src/runtime/index.ts') },
   ...pkgs.map((p) => ({
     find: new RegExp(`^@mobile-mm/${p}$`),

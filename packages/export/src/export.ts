@@ -129,11 +129,15 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
   const o = checkExportOptions(options);
   await checkFolders(options, o.force);
   const { fs, path } = await fsModules();
-  const { model, config, quantization: loadedQuantization } = await loadModel(options.checkpoint);
   const out = path.resolve(options.out);
   const tmp = `${out}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  await fs.mkdir(tmp, { recursive: true });
+  let model: VisionLanguageModel | null = null;
   try {
-    const { target, quantization } = await resolveBits(model, loadedQuantization, o);
+    const loaded = await loadModel(options.checkpoint);
+    model = loaded.model;
+    const config = loaded.config;
+    const { target, quantization } = await resolveBits(model, loaded.quantization, o);
     const files = new Map<string, Uint8Array | string>();
     const exportInfo = { format: o.format, from: options.checkpoint, bits: o.bits ?? null, tool: '@mobile-mm/export 0.1.0' };
     const baseConfig: Record<string, unknown> = { ...config, model: model.config, export: exportInfo };
@@ -141,7 +145,6 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
     else delete baseConfig.quantization;
     const tokenizer = `${JSON.stringify(model.tokenizer.toJSON(), null, 2)}\n`;
     let projections: 'float' | number = 'float';
-    await fs.mkdir(tmp, { recursive: true });
     if (o.format === 'onnx') {
       const ex = await exportOnnx(model, { bits: target, accuracyLevel: o.accuracyLevel as 0 | 4 });
       for (const [name, bytes] of ex.files) files.set(name, bytes);
@@ -179,6 +182,6 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
     await fs.rm(tmp, { recursive: true, force: true });
     throw e;
   } finally {
-    model.dispose();
+    model?.dispose();
   }
 }

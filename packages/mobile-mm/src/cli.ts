@@ -31,6 +31,8 @@ Usage:
   mobile-mm ocr IMAGE [options]            read a text line
   mobile-mm vqa IMAGE "QUESTION" [options] answer a question about a scene
   mobile-mm demo [options]                 all three tasks on the bundled samples
+  mobile-mm export --format onnx|tfjs|safetensors --checkpoint DIR --out DIR
+                                           write a checkpoint for other runtimes (mobile-mm export --help)
 
 IMAGE is a PNG or JPEG file. The model knows SynthScenes v1 images: 64×64
 scenes of coloured shapes and 32×128 text lines (see the package README).
@@ -92,6 +94,8 @@ function printResult(r: CallResult, extra: Record<string, unknown>, json: boolea
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `export` has its own options and help (@mobile-mm/export).
+  if (argv[0] === 'export') return (await import('@mobile-mm/export/cli')).runExportCommand(argv.slice(1));
   let json = argv.includes('--json');
   try {
     const { values, positionals } = parseArgs({

@@ -50,7 +50,8 @@ export async function exportSafetensors(
   quantization: ModelQuantization | null,
   extra: Record<string, unknown>,
 ): Promise<void> {
-  if (target === 'keep' || (quantization !== null && target === quantization.bits) || (quantization === null && target === 32)) {
+  const held = [...model.packed().values()].map((p) => (p as { bits?: number }).bits)[0] ?? 32;
+  if (target === 'keep' || target === held) {
     await saveModel(model, dir, extra, quantization ? { quantization } : {});
     return;
   }
