@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- kernels|model|train|ocr-peer|all [--quick] [--backends cpu,wasm]
+ * npm run bench -- kernels|model|train|ocr-peer|runtimes|all [--quick] [--backends cpu,wasm]
  * npm run bench -- report   (REPORT.md + charts/*.svg from the results' JSON; summary.ts)
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
@@ -16,10 +16,11 @@ import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
 import { modelTables, runModelSuite } from './model.js';
 import { ocrPeerCli } from './ocr-peer.js';
+import { runtimesCli } from './runtimes.js';
 import { writeReport } from './summary.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
-const SUITES = ['kernels', 'model', 'train', 'ocr-peer'] as const;
+const SUITES = ['kernels', 'model', 'train', 'ocr-peer', 'runtimes'] as const;
 
 function usage(msg?: string): never {
   if (msg) console.error(`error: ${msg}`);
@@ -109,6 +110,7 @@ if (argv[0] === 'report') {
   if (opts.suite === 'kernels' || opts.suite === 'all') await kernels(opts);
   if (opts.suite === 'model' || opts.suite === 'all') await model(opts);
   if (opts.suite === 'ocr-peer' || opts.suite === 'all') await ocrPeerCli(opts); // tesseract.js vs our OCR, wasm only (--backends ignored)
+  if (opts.suite === 'runtimes' || opts.suite === 'all') await runtimesCli(opts); // tfjs-wasm vs onnxruntime-web/-node (--backends ignored)
   if (opts.suite === 'all') {
     process.argv.splice(2, process.argv.length - 2, ...(opts.quick ? ['--quick'] : []));
     await import('./train-step/main.js');

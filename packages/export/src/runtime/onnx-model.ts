@@ -63,6 +63,15 @@ interface StepCache {
   cross: OrtTensor[];
 }
 
+export interface OnnxAnswerOptions {
+  /** 'greedy' (default) or 'ctc' (OCR through the CTC head). */
+  decoding?: 'greedy' | 'ctc';
+  /** Default: the task's budget (TASK_MAX_NEW_TOKENS). */
+  maxNewTokens?: number;
+  /** Filled in with the call's timings (ms), as answer()'s AnswerTimings. */
+  timings?: Partial<{ preprocessMs: number; encodeMs: number; decodeMs: number; totalMs: number }>;
+}
+
 export interface OnnxLoadOptions {
   /** Passed to InferenceSession.create (intraOpNumThreads, executionProviders, ...). */
   sessionOptions?: Record<string, unknown>;
@@ -228,24 +237,32 @@ export class OnnxVisionModel {
    * vqa, generate), greedy decoding or 'ctc' for OCR. Preprocessing is
    * vision's preprocess on the current tfjs backend.
    */
-  async answer(images: readonly RgbaImage[], task: 'caption' | 'ocr' | 'vqa' | 'generate', prompt?: string | readonly string[], options: { decoding?: 'greedy' | 'ctc'; maxNewTokens?: number } = {}): Promise<OnnxAnswer[]> {
+  async answer(images: readonly RgbaImage[], task: 'caption' | 'ocr' | 'vqa' | 'generate', prompt?: string | readonly string[], options: OnnxAnswerOptions = {}): Promise<OnnxAnswer[]> {
     if (images.length === 0) throw new MobileMMError('INVALID_ARGUMENT', 'answer: images must hold at least one image.', { option: 'images' });
+    const t0 = performance.now();
     const kind = taskKind(task, typeof prompt === 'string' ? prompt : prompt?.[0]);
     const [height, width] = IMAGE_SIZES[kind];
     const pixels = tf.tidy(() => tf.stack(images.map((img) => preprocess(img, { width, height })))) as tf.Tensor4D;
     const data = (await pixels.data()) as Float32Array;
     pixels.dispose();
+    const t1 = performance.now();
     const encoded = await this.encode(data, images.length, kind);
+    const t2 = performance.now();
+    const timed = (answers: OnnxAnswer[]) => {
+      const t3 = performance.now();
+      if (options.timings) Object.assign(options.timings, { preprocessMs: t1 - t0, encodeMs: t2 - t1, decodeMs: t3 - t2, totalMs: t3 - t0 });
+      return answers;
+    };
     if (options.decoding === 'ctc') {
       if (task !== 'ocr' || !encoded.ctc) throw new MobileMMError('INVALID_ARGUMENT', `answer: decoding "ctc" reads text lines with the CTC head (task ocr); got task ${task}.`, { option: 'decoding' });
-      return this.readCtc(encoded.ctc);
+      return timed(this.readCtc(encoded.ctc));
     }
     const given = prompt ?? (task === 'caption' || task === 'ocr' ? TASK_PROMPTS[task] : undefined);
     if (given === undefined) throw new MobileMMError('INVALID_ARGUMENT', `answer: prompt is required for ${task}.`, { option: 'prompt' });
     const texts = typeof given === 'string' ? images.map(() => given) : [...given];
     const g = this.config.onnx.generation;
     const prompts = texts.map((t) => [g.bosTokenId, ...this.tokenizer.encode(t), g.sepTokenId]);
-    return this.generate(prompts, { data: encoded.memory, dims: encoded.dims }, options.maxNewTokens ?? TASK_MAX_NEW_TOKENS[task]);
+    return timed(await this.generate(prompts, { data: encoded.memory, dims: encoded.dims }, options.maxNewTokens ?? TASK_MAX_NEW_TOKENS[task]));
   }
 
   async release(): Promise<void> {

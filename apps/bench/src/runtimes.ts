@@ -1,0 +1,288 @@
+/**
+ * The `runtimes` suite: the same model on the same held-out images, run by
+ *
+ *   tfjs-wasm   mobile-mm (vision's answer()), fp32 and INT2 (Int2MatMul); one thread (tfjs-wasm has no threads in Node)
+ *   ort-web     onnxruntime-web wasm, the ONNX export: fp32, MatMulNBits bits 4 and 2 (accuracy_level 0 and 4); 1 and 2 threads
+ *   ort-node    onnxruntime-node CPU, the same exports, 1 and 2 intra-op threads: the native ceiling
+ *
+ * and the bare kernel: Int2MatMul vs MatMulNBits as a one-node ONNX model
+ * (and each runtime's float32 matmul), M×K×N with M ∈ {1, 16}, K = N ∈ {1024, 2048, 4096}.
+ *
+ * Each group runs in its own process (onnxruntime-web's thread count is fixed
+ * at its first session; RSS is per process): runtimes-worker.ts. Every model
+ * variant is checked before timing (its answers are scored against the
+ * ground truth of the timed samples; the kernels against x·dequantize(W)).
+ * The int4 exports hold the INT2 checkpoint's codes widened to 4 bits (the
+ * same values), so they time the 4-bit kernel at INT2's accuracy.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { setupBackend } from '@mobile-mm/core';
+import { exportModel } from '@mobile-mm/export';
+import { barChartSvg } from './charts.js';
+import { nodeMachine } from './machine.js';
+import { machineLine, type MachineInfo } from './report.js';
+import type { TimingStats } from './stats.js';
+
+export type RuntimeName = 'tfjs-wasm' | 'ort-web' | 'ort-node';
+export type RaceTask = 'caption' | 'ocr-ctc' | 'ocr-decoder' | 'vqa';
+export const RACE_TASKS: readonly RaceTask[] = ['caption', 'ocr-ctc', 'ocr-decoder', 'vqa'];
+
+/** One model variant a group runs: a checkpoint (tfjs) or an ONNX export folder. */
+export interface RaceVariant {
+  runtime: RuntimeName;
+  /** 'fp32', 'int2', 'int4', 'int2-acc4', ... */
+  variant: string;
+  threads: number;
+  dir: string;
+}
+
+export interface RaceCase {
+  runtime: RuntimeName;
+  variant: string;
+  threads: number;
+  task: RaceTask;
+  stats: TimingStats;
+  /** Decoder time per generated token (<eos> included); NaN for the CTC reader. */
+  msPerToken: number;
+  meanTokens: number;
+  /** Timed answers that were right (exact; VQA accuracy). */
+  correct: number;
+}
+
+export interface RaceLoad {
+  runtime: RuntimeName;
+  variant: string;
+  threads: number;
+  loadMs: number;
+  firstCallMs: number;
+  /** Process RSS growth over the load and first call. */
+  rssMiB: number;
+  /** Bytes of the files loaded. */
+  fileBytes: number;
+}
+
+export interface KernelRaceCase {
+  runtime: RuntimeName;
+  threads: number;
+  /** 'Int2MatMul b2', 'matMul f32', 'MatMulNBits b2 acc0', ... */
+  op: string;
+  m: number;
+  k: number;
+  n: number;
+  stats: TimingStats;
+  /** Max |y − x·dequantize(W)| over the first row, before timing. */
+  maxAbsErr: number;
+}
+
+export interface GroupResult {
+  group: string;
+  loads: RaceLoad[];
+  cases: RaceCase[];
+  kernels: KernelRaceCase[];
+  peakRssMiB: number;
+}
+
+export interface GroupSpec {
+  name: string;
+  runtime: RuntimeName;
+  /** ort-web: the wasm thread count of the process; ort-node: sessions at each of `variants`' threads. */
+  threads: number;
+  variants: RaceVariant[];
+  kernelThreads: number[];
+  calls: number;
+  warmup: number;
+  kernelShapes: { m: number; k: number }[];
+  kernelBudgetMs: number;
+}
+
+export const KERNEL_SHAPES = [1, 16].flatMap((m) => [1024, 2048, 4096].map((k) => ({ m, k })));
+export const QUICK_KERNEL_SHAPES = [{ m: 1, k: 1024 }, { m: 16, k: 1024 }];
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const MODELS = path.resolve(HERE, '../../../packages/mobile-mm/models');
+
+/** The ONNX exports the race runs, written to `dir` (from the shipped checkpoints). */
+async function writeExports(dir: string): Promise<Record<string, string>> {
+  await setupBackend('cpu');
+  const specs: Record<string, { from: string; bits?: number; accuracyLevel?: number }> = {
+    fp32: { from: 'tiny-fp32' },
+    int4: { from: 'tiny-int2', bits: 4 },
+    'int4-acc4': { from: 'tiny-int2', bits: 4, accuracyLevel: 4 },
+    int2: { from: 'tiny-int2' },
+    'int2-acc4': { from: 'tiny-int2', accuracyLevel: 4 },
+  };
+  const out: Record<string, string> = {};
+  for (const [name, s] of Object.entries(specs)) {
+    out[name] = path.join(dir, name);
+    await exportModel({ format: 'onnx', checkpoint: path.join(MODELS, s.from), out: out[name], bits: s.bits, accuracyLevel: s.accuracyLevel });
+  }
+  return out;
+}
+
+export async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const f of await readdir(dir)) if (f.endsWith('.onnx') || f.endsWith('.safetensors')) total += (await stat(path.join(dir, f))).size;
+  return total;
+}
+
+async function runGroup(spec: GroupSpec): Promise<GroupResult> {
+  const worker = path.join(HERE, 'runtimes-worker.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [worker, JSON.stringify(spec)], { maxBuffer: 64 * 2 ** 20 });
+  const last = stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as GroupResult;
+}
+
+export interface RuntimesSuiteOptions {
+  quick: boolean;
+  onLine?: (line: string) => void;
+}
+
+export async function runRuntimesSuite(o: RuntimesSuiteOptions): Promise<{ groups: GroupResult[] }> {
+  const log = o.onLine ?? (() => undefined);
+  const tmp = await mkdtemp(path.join(tmpdir(), 'mobile-mm-race-'));
+  try {
+    const onnx = await writeExports(tmp);
+    const calls = o.quick ? 3 : 20;
+    const warmup = o.quick ? 1 : 3;
+    const kernelShapes = o.quick ? QUICK_KERNEL_SHAPES : KERNEL_SHAPES;
+    const kernelBudgetMs = o.quick ? 50 : 400;
+    const ortVariants = (runtime: RuntimeName, threads: number) =>
+      Object.entries(onnx).map(([variant, dir]) => ({ runtime, variant, threads, dir }));
+    const common = { calls, warmup, kernelShapes, kernelBudgetMs };
+    const groups: GroupSpec[] = [
+      {
+        name: 'tfjs-wasm',
+        runtime: 'tfjs-wasm',
+        threads: 1,
+        variants: [
+          { runtime: 'tfjs-wasm', variant: 'fp32', threads: 1, dir: path.join(MODELS, 'tiny-fp32') },
+          { runtime: 'tfjs-wasm', variant: 'int2', threads: 1, dir: path.join(MODELS, 'tiny-int2') },
+        ],
+        kernelThreads: [1],
+        ...common,
+      },
+      { name: 'ort-web-1', runtime: 'ort-web', threads: 1, variants: ortVariants('ort-web', 1), kernelThreads: [1], ...common },
+      { name: 'ort-web-2', runtime: 'ort-web', threads: 2, variants: ortVariants('ort-web', 2), kernelThreads: [2], ...common },
+      { name: 'ort-node', runtime: 'ort-node', threads: 0, variants: [...ortVariants('ort-node', 1), ...ortVariants('ort-node', 2)], kernelThreads: [1, 2], ...common },
+    ];
+    const results: GroupResult[] = [];
+    for (const g of groups) {
+      log(`${g.name} …`);
+      const r = await runGroup(g);
+      for (const c of r.cases) log(`  ${c.runtime} ${c.variant} ${c.threads}t ${c.task}: ${c.stats.median.toFixed(2)} ms`);
+      results.push(r);
+    }
+    return { groups: results };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const label = (c: { runtime: string; variant: string; threads: number }) => `${c.runtime} ${c.variant} ${c.threads}t`;
+
+/** runtimes.md: per task the calls of every runtime and variant, ratios against tfjs-wasm INT2 of the same run. */
+export function runtimesMarkdown(r: { groups: GroupResult[] }, machine: MachineInfo, quick: boolean): string {
+  const cases = r.groups.flatMap((g) => g.cases);
+  const loads = r.groups.flatMap((g) => g.loads);
+  const kernels = r.groups.flatMap((g) => g.kernels);
+  const ours = (task: RaceTask) => cases.find((c) => c.runtime === 'tfjs-wasm' && c.variant === 'int2' && c.task === task)?.stats.median ?? NaN;
+  const byTask = RACE_TASKS.map((task) => {
+    const rows = cases.filter((c) => c.task === task).sort((a, b) => a.stats.median - b.stats.median);
+    return [
+      `### ${task}`,
+      '',
+      '| runtime | variant | threads | median ms | IQR ms | p95 ms | n | ms/token | tokens | vs tfjs-wasm int2 | right |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (c) =>
+          `| ${c.runtime} | ${c.variant} | ${c.threads} | ${f(c.stats.median, 2)} | ${f(c.stats.iqr, 2)} | ${f(c.stats.p95, 2)} | ${c.stats.n} | ${f(c.msPerToken, 3)} | ${f(c.meanTokens)} | ${f(ours(task) / c.stats.median, 2)}× | ${(100 * c.correct).toFixed(0)} % |`,
+      ),
+    ].join('\n');
+  });
+  const loadTable = [
+    '| runtime | variant | threads | load ms | first call ms | RSS growth MiB | file bytes |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...loads.map((l) => `| ${l.runtime} | ${l.variant} | ${l.threads} | ${f(l.loadMs, 0)} | ${f(l.firstCallMs, 0)} | ${f(l.rssMiB)} | ${l.fileBytes.toLocaleString('en-US')} |`),
+  ];
+  const peaks = r.groups.map((g) => `${g.group} ${f(g.peakRssMiB)} MiB`).join(' · ');
+  const shapes = [...new Set(kernels.map((k) => `${k.m}×${k.k}×${k.n}`))];
+  const ops = [...new Set(kernels.map((k) => `${k.runtime} ${k.threads}t|${k.op}`))];
+  const kernelTable = [
+    `| runtime · op | ${shapes.join(' | ')} |`,
+    `|---|${shapes.map(() => '---:').join('|')}|`,
+    ...ops.map((key) => {
+      const [rt, op] = key.split('|');
+      const cells = shapes.map((s) => {
+        const c = kernels.find((k) => `${k.runtime} ${k.threads}t` === rt && k.op === op && `${k.m}×${k.k}×${k.n}` === s);
+        return c ? f(c.stats.median, 3) : '—';
+      });
+      return `| ${rt} · ${op} | ${cells.join(' | ')} |`;
+    }),
+  ];
+  const maxErr = kernels.reduce((m, k) => Math.max(m, k.maxAbsErr), 0);
+  return `# Runtimes: mobile-mm tfjs-wasm vs onnxruntime-web and onnxruntime-node${quick ? ' (quick)' : ''}
+
+${machineLine(machine)}
+
+**The machine was shared** with other jobs (a niced training run and other builds on 2 cores): absolute times are noisy; compare the
+ratios, which come from one run. Same model (the shipped tiny-fp32 / tiny-int2), the same held-out SynthScenes images (one image per
+call, batch 1), the same decoding: greedy with a KV cache (mobile-mm: core's generate; onnxruntime: @mobile-mm/export's
+OnnxVisionModel driving decoder.onnx), OCR also through the CTC head. Preprocessing is the same tfjs code in every row. Median, IQR and
+p95 per call after ${quick ? 1 : 3} warm-up calls; "vs tfjs-wasm int2" = our INT2 median / this median (>1: faster than us).
+"right" = share of the timed answers that match the ground truth (a check that every runtime answers, not an accuracy figure).
+ONNX variants: fp32 (Gemm/MatMul), int2 = MatMulNBits bits 2, int4 = the INT2 codes widened to bits 4 (same values), "-acc4" =
+accuracy_level 4 (int8 activations), otherwise accuracy_level 0. tfjs-wasm has no threads in Node (TRAPS.md); onnxruntime-web
+threads are wasm worker threads, onnxruntime-node threads intra-op threads.
+
+## Per task
+
+${byTask.join('\n\n')}
+
+## Load and memory
+
+${loadTable.join('\n')}
+
+Peak RSS per process: ${peaks}.
+
+## Bare kernel: x [M, K] · W [K, N], K = N (ms per call, median)
+
+Int2MatMul = mobile-mm's tfjs-wasm kernel (g64, asymmetric); MatMulNBits = a one-node ONNX model (block 64, uint8 zero points 0; the
+export adds the group-min term beside it); matMul f32 / MatMul f32 = each runtime's float32 matmul in its fast layout. Every output was
+checked against x·dequantize(W) before timing (max abs error ${maxErr.toExponential(1)}).
+
+${kernelTable.join('\n')}
+`;
+}
+
+export function runtimesChart(r: { groups: GroupResult[] }): string {
+  const cases = r.groups.flatMap((g) => g.cases);
+  const keys = [...new Set(cases.map(label))];
+  const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#1f77b4', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#17becf', '#bcbd22', '#7f7f7f', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94'];
+  return barChartSvg({
+    title: 'ms per call: mobile-mm tfjs-wasm vs onnxruntime (web wasm, node CPU)',
+    subtitle: 'tiny model, batch 1, greedy with KV cache; shared 2-core machine (ratios within one run)',
+    yLabel: 'ms per call (log)',
+    groups: [...RACE_TASKS],
+    series: keys.map((k, i) => ({ label: k, color: palette[i % palette.length], values: RACE_TASKS.map((t) => cases.find((c) => label(c) === k && c.task === t)?.stats.median ?? null) })),
+    log: true,
+    decimals: 1,
+  });
+}
+
+export async function runtimesCli(o: { quick: boolean; out: string }): Promise<void> {
+  const machine = nodeMachine();
+  const r = await runRuntimesSuite({ quick: o.quick, onLine: (l) => console.error(l) });
+  const name = o.quick ? 'runtimes.quick' : 'runtimes';
+  await mkdir(path.join(o.out, 'charts'), { recursive: true });
+  await writeFile(path.join(o.out, `${name}.json`), JSON.stringify({ machine, quick: o.quick, ...r }, null, 2));
+  const md = runtimesMarkdown(r, machine, o.quick);
+  await writeFile(path.join(o.out, `${name}.md`), md);
+  await writeFile(path.join(o.out, 'charts', `${name}.svg`), runtimesChart(r));
+  console.log(md);
+}
