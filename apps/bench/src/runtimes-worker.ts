@@ -10,7 +10,7 @@ import { OnnxVisionModel, type OrtModule, type OrtSession } from '@mobile-mm/exp
 import { QuantizedTensor, quantizedMatMul, registerInt2Kernels, type Bits } from '@mobile-mm/int2';
 import { createRenderer, exactMatchRate, makeTaskSample, vqaAccuracy, type TaskSample } from '@mobile-mm/synth';
 import { answer, loadModel, type VisionLanguageModel } from '@mobile-mm/vision';
-import { RACE_TASKS, folderBytes, type GroupResult, type GroupSpec, type KernelRaceCase, type RaceCase, type RaceLoad, type RaceTask, type RaceVariant } from './runtimes.js';
+import { RACE_TASKS, folderBytes, type GroupResult, type GroupSpec, type KernelRaceCase, type RaceCase, type RaceLoad, type RaceTask, type RaceVariant, type RuntimeName } from './runtimes.js';
 import { summarize, time } from './stats.js';
 
 const spec = JSON.parse(process.argv[2]) as GroupSpec;
@@ -44,20 +44,36 @@ function score(task: RaceTask, samples: TaskSample[], preds: string[]): number {
   return exactMatchRate(preds, samples.map((s) => s.answer));
 }
 
-async function ortModule(): Promise<OrtModule> {
-  if (spec.runtime === 'ort-web') {
-    const web = await import('onnxruntime-web');
-    web.env.wasm.numThreads = spec.threads;
-    return web as unknown as OrtModule;
+const ortModules = new Map<RuntimeName, Promise<OrtModule>>();
+
+/** onnxruntime-web (wasm threads fixed by the group, before its first session) or onnxruntime-node. */
+function ortModule(runtime: RuntimeName): Promise<OrtModule> {
+  let m = ortModules.get(runtime);
+  if (!m) {
+    m =
+      runtime === 'ort-web'
+        ? import('onnxruntime-web').then((web) => {
+            web.env.wasm.numThreads = spec.webThreads;
+            return web as unknown as OrtModule;
+          })
+        : (import('onnxruntime-node') as Promise<unknown> as Promise<OrtModule>);
+    ortModules.set(runtime, m);
   }
-  return (await import('onnxruntime-node')) as unknown as OrtModule;
+  return m;
 }
 
-function sessionOptions(threads: number): Record<string, unknown> {
-  return spec.runtime === 'ort-node' ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
+function sessionOptions(runtime: RuntimeName, threads: number): Record<string, unknown> {
+  return runtime === 'ort-node' ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
 }
 
-async function raceVariant(v: RaceVariant, samples: Record<RaceTask, TaskSample[]>, ort: OrtModule | null): Promise<{ load: RaceLoad; cases: RaceCase[] }> {
+interface Loaded {
+  v: RaceVariant;
+  call: Caller;
+  release: () => Promise<void>;
+  load: RaceLoad;
+}
+
+async function loadVariant(v: RaceVariant, first: TaskSample): Promise<Loaded> {
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
   let call: Caller;
@@ -67,46 +83,48 @@ async function raceVariant(v: RaceVariant, samples: Record<RaceTask, TaskSample[
     call = tfjsCaller(model);
     release = async () => model.dispose();
   } else {
-    const model = await OnnxVisionModel.load(ort!, v.dir, { sessionOptions: sessionOptions(v.threads) });
+    const model = await OnnxVisionModel.load(await ortModule(v.runtime), v.dir, { sessionOptions: sessionOptions(v.runtime, v.threads) });
     call = onnxCaller(model);
     release = () => model.release();
   }
   const loadMs = performance.now() - t0;
-  const pool = samples.caption.length;
   const f0 = performance.now();
-  await call('caption', samples.caption[pool - 1]);
+  await call('caption', first);
   const firstCallMs = performance.now() - f0;
   sampleRss();
   const load: RaceLoad = { runtime: v.runtime, variant: v.variant, threads: v.threads, loadMs, firstCallMs, rssMiB: (process.memoryUsage().rss - rss0) / 2 ** 20, fileBytes: await folderBytes(v.dir) };
-  const cases: RaceCase[] = [];
-  for (const task of RACE_TASKS) {
-    for (let i = 0; i < spec.warmup; i++) await call(task, samples[task][pool - 2 - i]);
-    const ms: number[] = [];
-    const preds: string[] = [];
-    let tokens = 0;
-    let decodeMs = 0;
-    for (let i = 0; i < spec.calls; i++) {
+  return { v, call, release, load };
+}
+
+/**
+ * Every variant of the group answers each sample in turn (round robin), so
+ * all of them see the same moments of a shared machine's load.
+ */
+async function raceTask(all: Loaded[], task: RaceTask, samples: TaskSample[]): Promise<RaceCase[]> {
+  const pool = samples.length;
+  for (let i = 0; i < spec.warmup; i++) for (const l of all) await l.call(task, samples[pool - 2 - i]);
+  const acc = all.map(() => ({ ms: [] as number[], preds: [] as string[], tokens: 0, decodeMs: 0 }));
+  for (let i = 0; i < spec.calls; i++) {
+    for (const [j, l] of all.entries()) {
       const c0 = performance.now();
-      const r = await call(task, samples[task][i]);
-      ms.push(performance.now() - c0);
-      preds.push(r.text);
-      tokens += r.tokens;
-      decodeMs += r.decodeMs;
-      sampleRss();
+      const r = await l.call(task, samples[i]);
+      acc[j].ms.push(performance.now() - c0);
+      acc[j].preds.push(r.text);
+      acc[j].tokens += r.tokens;
+      acc[j].decodeMs += r.decodeMs;
     }
-    cases.push({
-      runtime: v.runtime,
-      variant: v.variant,
-      threads: v.threads,
-      task,
-      stats: summarize(ms),
-      msPerToken: tokens > 0 ? decodeMs / tokens : NaN,
-      meanTokens: tokens / spec.calls,
-      correct: score(task, samples[task].slice(0, spec.calls), preds),
-    });
+    sampleRss();
   }
-  await release();
-  return { load, cases };
+  return all.map((l, j) => ({
+    runtime: l.v.runtime,
+    variant: l.v.variant,
+    threads: l.v.threads,
+    task,
+    stats: summarize(acc[j].ms),
+    msPerToken: acc[j].tokens > 0 ? acc[j].decodeMs / acc[j].tokens : NaN,
+    meanTokens: acc[j].tokens / spec.calls,
+    correct: score(task, samples.slice(0, spec.calls), acc[j].preds),
+  }));
 }
 
 // ------------------------------------------------------------------ kernels
@@ -211,10 +229,11 @@ function oneNodeModel(d: ReturnType<typeof kernelData>, m: number, k: number, bi
   return encodeModel(modelProto(g.graph('kernel'), {}, g.usesMicrosoftOps));
 }
 
-async function ortKernels(ort: OrtModule): Promise<KernelRaceCase[]> {
+async function ortKernels(runtime: RuntimeName, threadsList: number[]): Promise<KernelRaceCase[]> {
+  const ort = await ortModule(runtime);
   const out: KernelRaceCase[] = [];
   const opts = { warmup: 2, minReps: 5, maxReps: 100, budgetMs: spec.kernelBudgetMs };
-  for (const threads of spec.kernelThreads) {
+  for (const threads of threadsList) {
     for (const { m, k } of spec.kernelShapes) {
       for (const [bits, acc] of [
         [2, 0],
@@ -225,7 +244,7 @@ async function ortKernels(ort: OrtModule): Promise<KernelRaceCase[]> {
       ] as const) {
         const d = kernelData(m, k, bits);
         const ref = referenceRow(d, k, bits, false);
-        const session: OrtSession = await ort.InferenceSession.create(oneNodeModel(d, m, k, bits, acc), sessionOptions(threads));
+        const session: OrtSession = await ort.InferenceSession.create(oneNodeModel(d, m, k, bits, acc), sessionOptions(runtime, threads));
         const feeds = { x: new ort.Tensor('float32', d.x, [m, k]) };
         const check = await session.run(feeds);
         const err = maxErr((check.y.data as Float32Array).subarray(0, d.n), ref);
@@ -233,7 +252,7 @@ async function ortKernels(ort: OrtModule): Promise<KernelRaceCase[]> {
           const r = await session.run(feeds);
           r.y.dispose?.();
         }, opts);
-        out.push({ runtime: spec.runtime, threads, op: acc === null ? 'MatMul f32' : `MatMulNBits b${bits} acc${acc}`, m, k, n: d.n, stats, maxAbsErr: err });
+        out.push({ runtime, threads, op: acc === null ? 'MatMul f32' : `MatMulNBits b${bits} acc${acc}`, m, k, n: d.n, stats, maxAbsErr: err });
         await session.release();
         sampleRss();
       }
@@ -250,17 +269,22 @@ async function main(): Promise<GroupResult> {
   const samples = Object.fromEntries(
     RACE_TASKS.map((t) => [t, Array.from({ length: pool }, (_, k) => makeTaskSample(renderer, 'heldout', t === 'ocr-ctc' || t === 'ocr-decoder' ? 'ocr' : t, k))]),
   ) as Record<RaceTask, TaskSample[]>;
-  const ort = spec.runtime === 'tfjs-wasm' ? null : await ortModule();
-  const loads: RaceLoad[] = [];
-  const cases: RaceCase[] = [];
+  const all: Loaded[] = [];
   for (const v of spec.variants) {
-    const r = await raceVariant(v, samples, ort);
-    loads.push(r.load);
-    cases.push(...r.cases);
-    process.stderr.write(`  ${v.runtime} ${v.variant} ${v.threads}t done\n`);
+    all.push(await loadVariant(v, samples.caption[pool - 1]));
+    process.stderr.write(`  loaded ${v.runtime} ${v.variant} ${v.threads}t\n`);
   }
-  const kernels = ort ? await ortKernels(ort) : await tfjsKernels();
-  return { group: spec.name, loads, cases, kernels, peakRssMiB: peakRss / 2 ** 20 };
+  const cases: RaceCase[] = [];
+  for (const task of RACE_TASKS) {
+    cases.push(...(await raceTask(all, task, samples[task])));
+    process.stderr.write(`  ${task} done\n`);
+  }
+  for (const l of all) await l.release();
+  const kernels: KernelRaceCase[] = [];
+  for (const [runtime, threads] of Object.entries(spec.kernels) as [RuntimeName, number[]][]) {
+    kernels.push(...(runtime === 'tfjs-wasm' ? await tfjsKernels() : await ortKernels(runtime, threads)));
+  }
+  return { group: spec.name, loads: all.map((l) => l.load), cases, kernels, peakRssMiB: peakRss / 2 ** 20 };
 }
 
 const result = await main();

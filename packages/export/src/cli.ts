@@ -2,7 +2,8 @@
  * `mobile-mm export` (the mobile-mm CLI hands its arguments here):
  *
  *   mobile-mm export --format onnx|tfjs|safetensors --checkpoint DIR --out DIR
- *                    [--bits 2|4|8|16|32] [--method rtn|mse] [--accuracy-level 0|4] [--force] [--json]
+ *                    [--bits 2|4|8|16|32] [--method rtn|mse] [--accuracy-level 0|4] [--quant-op matmulnbits|dequantize]
+ *                    [--force] [--json]
  *
  * stdout: one line per file (or one JSON object with --json); errors on
  * stderr as `error [CODE]: message`. Exit codes as the mobile-mm CLI's:
@@ -27,6 +28,8 @@ Usage:
                                    default: as the checkpoint holds them; tfjs 32)
   --method rtn|mse                 how a float checkpoint is quantized for --bits 2|4|8 (default rtn)
   --accuracy-level 0|4             onnx MatMulNBits accuracy_level (default 0: float32 compute; 4: int8 activations)
+  --quant-op matmulnbits|dequantize  onnx: packed projections as MatMulNBits (default), or unpacked in the graph and
+                                   folded to float32 when the session loads (packed file, float speed and memory)
   --force                          replace a non-empty --out
   --json                           print one JSON object
 `;
@@ -62,6 +65,7 @@ export async function runExportCommand(argv: string[], io: { out?: (s: string) =
         bits: { type: 'string' },
         method: { type: 'string' },
         'accuracy-level': { type: 'string' },
+        'quant-op': { type: 'string' },
         force: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -84,6 +88,7 @@ export async function runExportCommand(argv: string[], io: { out?: (s: string) =
       bits: int('bits', values.bits),
       method: values.method as 'rtn' | 'mse' | undefined,
       accuracyLevel: int('accuracy-level', values['accuracy-level']),
+      quantOp: values['quant-op'] as 'matmulnbits' | 'dequantize' | undefined,
       force: values.force ?? false,
     });
     if (json) out(`${JSON.stringify(r)}\n`);

@@ -88,6 +88,8 @@ describe('exportModel: bad input', () => {
     await expectError(exportModel(opts({ format: 'onnx', bits: 3 })), 'INVALID_ARGUMENT', '--bits', 'accepted: 2, 4, 8, 32');
     await expectError(exportModel(opts({ format: 'safetensors', bits: 16 })), 'INVALID_ARGUMENT', '--bits', 'accepted: 2, 4, 8, 32');
     await expectError(exportModel(opts({ format: 'tfjs', accuracyLevel: 4 })), 'INVALID_ARGUMENT', '--accuracy-level', 'onnx only');
+    await expectError(exportModel(opts({ quantOp: 'gather' as never })), 'INVALID_ARGUMENT', '--quant-op', 'accepted: matmulnbits, dequantize');
+    await expectError(exportModel(opts({ quantOp: 'dequantize', accuracyLevel: 4 })), 'INVALID_ARGUMENT', '--accuracy-level', 'MatMulNBits');
     await expectNothingWritten(opts({}).out);
   });
 

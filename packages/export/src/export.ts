@@ -47,6 +47,8 @@ export interface ExportOptions {
   method?: 'rtn' | 'mse';
   /** ONNX MatMulNBits accuracy_level: 0 (default, float32 compute) or 4 (int8 activations, onnxruntime's fast kernels). */
   accuracyLevel?: number;
+  /** ONNX: how packed projections run, 'matmulnbits' (default) or 'dequantize' (unpacked in the graph, folded to float32 at load). */
+  quantOp?: 'matmulnbits' | 'dequantize';
   /** Replace a non-empty `out`. */
   force?: boolean;
 }
@@ -65,7 +67,7 @@ function bad(option: string, message: string): MobileMMError {
 }
 
 /** Checks the options that need no file system; returns the normalized ones. */
-export function checkExportOptions(o: ExportOptions): Required<Pick<ExportOptions, 'format' | 'method' | 'accuracyLevel' | 'force'>> & { bits: number | undefined } {
+export function checkExportOptions(o: ExportOptions): Required<Pick<ExportOptions, 'format' | 'method' | 'accuracyLevel' | 'force' | 'quantOp'>> & { bits: number | undefined } {
   if (!o || typeof o !== 'object') throw bad('checkpoint', 'options must be an object.');
   if (!EXPORT_FORMATS.includes(o.format)) throw bad('format', `${JSON.stringify(o.format)} is not a format; accepted: ${EXPORT_FORMATS.join(', ')}.`);
   if (typeof o.checkpoint !== 'string' || o.checkpoint === '') throw bad('checkpoint', 'a checkpoint folder is required.');
@@ -78,7 +80,11 @@ export function checkExportOptions(o: ExportOptions): Required<Pick<ExportOption
   const accuracyLevel = o.accuracyLevel ?? 0;
   if (![0, 1, 2, 3, 4].includes(accuracyLevel)) throw bad('accuracy-level', `${String(accuracyLevel)} unknown; accepted: 0, 1, 2, 3, 4 (MatMulNBits accuracy_level).`);
   if (accuracyLevel !== 0 && o.format !== 'onnx') throw bad('accuracy-level', 'applies to --format onnx only.');
-  return { format: o.format, bits: o.bits, method, accuracyLevel, force: o.force ?? false };
+  const quantOp = o.quantOp ?? 'matmulnbits';
+  if (quantOp !== 'matmulnbits' && quantOp !== 'dequantize') throw bad('quant-op', `${JSON.stringify(quantOp)} unknown; accepted: matmulnbits, dequantize.`);
+  if (o.quantOp !== undefined && o.format !== 'onnx') throw bad('quant-op', 'applies to --format onnx only.');
+  if (quantOp === 'dequantize' && accuracyLevel !== 0) throw bad('accuracy-level', 'applies to MatMulNBits; --quant-op dequantize computes in float32.');
+  return { format: o.format, bits: o.bits, method, accuracyLevel, force: o.force ?? false, quantOp };
 }
 
 async function fsModules() {
@@ -146,9 +152,9 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
     const tokenizer = `${JSON.stringify(model.tokenizer.toJSON(), null, 2)}\n`;
     let projections: 'float' | number = 'float';
     if (o.format === 'onnx') {
-      const ex = await exportOnnx(model, { bits: target, accuracyLevel: o.accuracyLevel as 0 | 4 });
+      const ex = await exportOnnx(model, { bits: target, accuracyLevel: o.accuracyLevel as 0 | 4, op: o.quantOp });
       for (const [name, bytes] of ex.files) files.set(name, bytes);
-      if (ex.config.projections.kind === 'MatMulNBits') projections = ex.config.projections.bits;
+      if (ex.config.projections.kind !== 'float') projections = ex.config.projections.bits;
       const full: Record<string, unknown> = { ...baseConfig, onnx: ex.config };
       if (projections === 'float') delete full.quantization;
       files.set('config.json', `${JSON.stringify(full, null, 2)}\n`);

@@ -12,14 +12,21 @@ export function modelCard(config: Record<string, unknown>, onnx: OnnxConfig, nod
   const storage =
     p.kind === 'float'
       ? 'Every projection is float32 (Gemm, or MatMul + Add).'
-      : [
-          `Projections are \`com.microsoft\` **MatMulNBits**, bits = ${p.bits}, block_size = ${p.blockSize}, accuracy_level = ${p.accuracyLevel}.`,
-          'mobile-mm weights are asymmetric per block of K (ŵ = scale·q + min); MatMulNBits computes (q − zp)·scale with an integer zero point,',
-          'so each projection is MatMulNBits with **uint8 zero points of 0** plus the min term `MatMul(MatMul(x, G), minsᵀ)`,',
-          'where G [K, blocks] is the 0/1 block indicator (Σ of x over each block) and mins [blocks, N] the block minima; bias is added after.',
-          'The codes are the checkpoint\'s own bytes (B [N, blocks, block·bits/8], lowest k in the lowest bits).',
-          'Embeddings, norms, biases and position tables are float32.',
-        ].join('\n');
+      : p.kind === 'dequantize'
+        ? [
+            `Projections hold ${p.bits}-bit codes (blocks of ${p.blockSize} along K, ŵ = scale·q + min) unpacked inside the graph:`,
+            '`Mod(BitShift(codes), 2^bits)`, Cast, ·scale + min, Transpose, then a float MatMul. Every input of the unpacking is an',
+            'initializer, so onnxruntime folds it to float32 weights when the session is created: the file is packed-size, memory',
+            'and speed are float32\'s. Embeddings, norms, biases and position tables are float32.',
+          ].join('\n')
+        : [
+            `Projections are \`com.microsoft\` **MatMulNBits**, bits = ${p.bits}, block_size = ${p.blockSize}, accuracy_level = ${p.accuracyLevel}.`,
+            'mobile-mm weights are asymmetric per block of K (ŵ = scale·q + min); MatMulNBits computes (q − zp)·scale with an integer zero point,',
+            'so each projection is MatMulNBits with **uint8 zero points of 0** plus the min term `MatMul(MatMul(x, G), minsᵀ)`,',
+            'where G [K, blocks] is the 0/1 block indicator (Σ of x over each block) and mins [blocks, N] the block minima; bias is added after.',
+            "The codes are the checkpoint's own bytes (B [N, blocks, block·bits/8], lowest k in the lowest bits).",
+            'Embeddings, norms, biases and position tables are float32.',
+          ].join('\n');
   return `# mobile-mm vision-language model, ONNX export
 
 Exported by \`mobile-mm export --format onnx\` from \`${String((config.export as { from?: string })?.from ?? '?')}\`.

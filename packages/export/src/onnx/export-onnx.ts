@@ -24,6 +24,8 @@ export interface OnnxExportOptions {
   bits: TargetBits;
   /** MatMulNBits accuracy_level (matmul-nbits.ts); default 0. */
   accuracyLevel?: NBitsOptions['accuracyLevel'];
+  /** How packed projections run: 'matmulnbits' (default) or 'dequantize' (float W folded at load). */
+  op?: NBitsOptions['op'];
 }
 
 export const ONNX_FILES = { scene: 'encoder_scene.onnx', text: 'encoder_text.onnx', decoder: 'decoder.onnx' } as const;
@@ -45,7 +47,10 @@ export interface OnnxConfig {
     outputs: string[];
   };
   /** How the projections are stored. */
-  projections: { kind: 'float' } | { kind: 'MatMulNBits'; bits: number; blockSize: number; accuracyLevel: number; zeroPoints: 'uint8 zeros'; minTerm: 'ReduceSum(x by block)·minsᵀ' };
+  projections:
+    | { kind: 'float' }
+    | { kind: 'MatMulNBits'; bits: number; blockSize: number; accuracyLevel: number; zeroPoints: 'uint8 zeros'; minTerm: 'MatMul(MatMul(x, block indicator), minsᵀ)' }
+    | { kind: 'dequantize'; bits: number; blockSize: number; unpack: 'Mod(BitShift(codes), 2^bits)·scale + min, folded to float32 at load' };
   generation: {
     bosTokenId: number;
     sepTokenId: number;
@@ -76,7 +81,7 @@ async function readLinears(model: VisionLanguageModel, bits: TargetBits): Promis
 }
 
 export async function exportOnnx(model: VisionLanguageModel, options: OnnxExportOptions): Promise<OnnxExport> {
-  const nbits: NBitsOptions = { accuracyLevel: options.accuracyLevel ?? 0 };
+  const nbits: NBitsOptions = { accuracyLevel: options.accuracyLevel ?? 0, op: options.op ?? 'matmulnbits' };
   const linears = await readLinears(model, options.bits);
   const packed = [...linears.values()].filter((w) => w.kind === 'packed');
   const files = new Map<string, Uint8Array>();
@@ -119,14 +124,16 @@ export async function exportOnnx(model: VisionLanguageModel, options: OnnxExport
     projections:
       packed.length === 0
         ? { kind: 'float' }
-        : {
-            kind: 'MatMulNBits',
-            bits: bitsUsed.length === 1 ? bitsUsed[0] : Math.max(...bitsUsed),
-            blockSize: packed[0].kind === 'packed' ? packed[0].groupSize : 64,
-            accuracyLevel: nbits.accuracyLevel,
-            zeroPoints: 'uint8 zeros',
-            minTerm: 'ReduceSum(x by block)·minsᵀ',
-          },
+        : nbits.op === 'dequantize'
+          ? { kind: 'dequantize', bits: Math.max(...bitsUsed), blockSize: packed[0].kind === 'packed' ? packed[0].groupSize : 64, unpack: 'Mod(BitShift(codes), 2^bits)·scale + min, folded to float32 at load' }
+          : {
+              kind: 'MatMulNBits',
+              bits: Math.max(...bitsUsed),
+              blockSize: packed[0].kind === 'packed' ? packed[0].groupSize : 64,
+              accuracyLevel: nbits.accuracyLevel,
+              zeroPoints: 'uint8 zeros',
+              minTerm: 'MatMul(MatMul(x, block indicator), minsᵀ)',
+            },
     generation: {
       bosTokenId: t.bosId,
       sepTokenId: t.sepId,

@@ -14,7 +14,7 @@
  */
 import { LayerNorm, MobileMMError, RMSNorm, type FeedForward, type Linear, type MultiHeadAttention, type NormLayer } from '@mobile-mm/core';
 import type { GraphBuilder } from './graph.js';
-import { matMulNBits, type NBitsOptions } from './matmul-nbits.js';
+import { dequantizedMatMul, matMulNBits, type NBitsOptions } from './matmul-nbits.js';
 import type { LinearWeights } from './weights.js';
 
 /** The projections' weights, read up front (readLinear), by layer. */
@@ -34,7 +34,7 @@ export function linear(ctx: LayerContext, layer: Linear, x: string, rank: number
   const w = ctx.linears.get(layer);
   if (!w) throw new MobileMMError('INVALID_ARGUMENT', `export: projection ${layer.name} was not read.`);
   const name = layer.name;
-  if (w.kind === 'packed') return matMulNBits(g, w, x, rank, name, ctx.nbits);
+  if (w.kind === 'packed') return ctx.nbits.op === 'dequantize' ? dequantizedMatMul(g, w, x, rank, name) : matMulNBits(g, w, x, rank, name, ctx.nbits);
   const kernel = g.weight(`${name}.kernel`, w.kernel, [w.inDim, w.outDim]);
   const bias = w.bias ? g.weight(`${name}.bias`, w.bias, [w.outDim]) : '';
   if (rank === 2) return g.op('Gemm', bias ? [x, kernel, bias] : [x, kernel], {}, { name });

@@ -26,6 +26,8 @@ import type { GraphBuilder } from './graph.js';
 import type { PackedLinearWeights } from './weights.js';
 
 export interface NBitsOptions {
+  /** 'matmulnbits' (default): MatMulNBits + the min term; 'dequantize': unpacked in the graph, folded to float at load (dequantizedMatMul). */
+  op?: 'matmulnbits' | 'dequantize';
   /**
    * MatMulNBits accuracy_level: 0 (unset: float32 compute, dequantizing
    * where no kernel fits) or 4 (activations quantized to int8 per block;
@@ -58,4 +60,38 @@ export function matMulNBits(g: GraphBuilder, w: PackedLinearWeights, x: string, 
   const offset =
     rank === 2 ? g.op('Gemm', bias ? [sums, minsName, bias] : [sums, minsName]) : bias ? g.op('Add', [g.op('MatMul', [sums, minsName]), bias]) : g.op('MatMul', [sums, minsName]);
   return g.op('Add', [main, offset], {}, { name: `${name}_out` });
+}
+
+/**
+ * The other way to run a packed projection: unpack and dequantize the codes
+ * inside the graph, then a float MatMul. Every input of the unpacking is an
+ * initializer, so onnxruntime's constant folding computes the float W at
+ * session creation: the file holds the codes (the packed size), memory and
+ * speed are float32's.
+ *
+ *   q  = Mod(BitShift(codes [N, R, 1], [0, b, 2b, …]), 2^b)      [N, R, 8/b] → [N, Kp]
+ *   ŵ  = Cast(q)·scale + min                                      per block: [N, nG, G]
+ *   W  = Transpose(ŵ[:, :K])                                      [K, N]
+ *   y  = x·W + b
+ */
+export function dequantizedMatMul(g: GraphBuilder, w: PackedLinearWeights, x: string, rank: number, name: string): string {
+  const K = w.inDim;
+  const N = w.outDim;
+  const G = w.groupSize;
+  const nG = Math.ceil(K / G);
+  const perByte = 8 / w.bits;
+  const codes = g.weight(`${name}.codes`, w.codes, [N, w.codes.length / N, 1]);
+  const shifts = g.weight(`${name}.shifts`, Uint8Array.from({ length: perByte }, (_, i) => i * w.bits), [perByte]);
+  const modulus = g.weight(`${name}.modulus`, Uint8Array.of(1 << w.bits), []);
+  const q = g.op('Mod', [g.op('BitShift', [codes, shifts], { direction: 'RIGHT' }), modulus], { fmod: 0 }); // [N, R, 8/b]
+  const blocks = g.op('Reshape', [g.op('Cast', [q], { to: 1 }), g.i64([N, nG, G])]); // [N, nG, G] float32
+  const scales = g.weight(`${name}.scales`, w.scales, [N, nG, 1]);
+  const mins = g.weight(`${name}.mins`, w.mins, [N, nG, 1]);
+  let flat = g.op('Reshape', [g.op('Add', [g.op('Mul', [blocks, scales]), mins]), g.i64([N, nG * G])]); // [N, Kp]
+  if (nG * G !== K) flat = g.op('Slice', [flat, g.i64([0]), g.i64([K]), g.i64([1])]); // [N, K]
+  const kernel = g.op('Transpose', [flat], { perm: [1, 0] }, { name: `${name}.kernel` }); // [K, N]
+  const bias = w.bias ? g.weight(`${name}.bias`, w.bias, [N]) : '';
+  if (rank === 2) return g.op('Gemm', bias ? [x, kernel, bias] : [x, kernel], {}, { name });
+  const y = g.op('MatMul', [x, kernel], {}, { name });
+  return bias ? g.op('Add', [y, bias]) : y;
 }

@@ -57,6 +57,7 @@ interface Case {
   make: () => Promise<VisionLanguageModel>;
   bits: TargetBits;
   atol: number;
+  op?: 'matmulnbits' | 'dequantize';
 }
 
 const CASES: Case[] = [
@@ -75,6 +76,8 @@ const CASES: Case[] = [
   { name: 'tiny-fp32', make: async () => (await loadModel(new URL('tiny-fp32/', MODELS))).model, bits: 'keep', atol: FLOAT_ATOL },
   { name: 'tiny-int2 (MatMulNBits bits 2)', make: async () => (await loadModel(new URL('tiny-int2/', MODELS))).model, bits: 'keep', atol: PACKED_ATOL },
   { name: 'tiny-int2 widened to bits 4', make: async () => (await loadModel(new URL('tiny-int2/', MODELS))).model, bits: 4, atol: PACKED_ATOL },
+  { name: 'tiny-int2 widened to bits 8', make: async () => (await loadModel(new URL('tiny-int2/', MODELS))).model, bits: 8, atol: PACKED_ATOL },
+  { name: 'tiny-int2, codes dequantized in the graph (folded at load)', make: async () => (await loadModel(new URL('tiny-int2/', MODELS))).model, bits: 'keep', atol: PACKED_ATOL, op: 'dequantize' },
 ];
 
 beforeAll(async () => {
@@ -82,14 +85,14 @@ beforeAll(async () => {
   registerInt2Kernels();
 });
 
-describe.each(CASES)('ONNX round trip: $name', ({ make, bits, atol }) => {
+describe.each(CASES)('ONNX round trip: $name', ({ make, bits, atol, op }) => {
   let model: VisionLanguageModel;
   let ex: OnnxExport;
   const runners: Partial<Record<'node' | 'web', OnnxVisionModel>> = {};
 
   beforeAll(async () => {
     model = await make();
-    ex = await exportOnnx(model, { bits });
+    ex = await exportOnnx(model, { bits, op });
     for (const [rt, ort] of Object.entries(RUNTIMES)) {
       runners[rt as 'node' | 'web'] = await OnnxVisionModel.create(ort, { config: { onnx: ex.config }, tokenizer: model.tokenizer.toJSON(), file: async (f) => ex.files.get(f)! });
     }
