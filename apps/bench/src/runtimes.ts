@@ -16,7 +16,7 @@
  * same values), so they time the 4-bit kernel at INT2's accuracy.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -268,6 +268,38 @@ ${kernelTable.join('\n')}
 `;
 }
 
+/** One `npm run eval --json` result (apps/bench/results/runtimes-eval/*.json). */
+export interface EvalJson {
+  caption: { exact: number; bleu4: number };
+  ocr: { exact: number; cer: number; reader: string };
+  ocrDecoder?: { exact: number; cer: number };
+  vqa: { accuracy: number };
+  n: number;
+  seconds: number;
+  variant: string;
+  runtime?: string;
+}
+
+/** The accuracy table: ours (tfjs-wasm) next to each ONNX export through onnxruntime-node, same split and n. */
+export function evalMarkdown(rows: { name: string; r: EvalJson }[]): string {
+  const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * x).toFixed(1)} %`);
+  return [
+    '| model | runtime | n/task | caption exact | BLEU-4 | OCR exact (CTC) | CER (CTC) | OCR exact (decoder) | VQA | seconds |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      ({ name, r }) =>
+        `| ${name} | ${r.runtime ?? 'tfjs-wasm'} | ${r.n} | ${pct(r.caption.exact)} | ${r.caption.bleu4.toFixed(4)} | ${pct(r.ocr.exact)} | ${pct(r.ocr.cer)} | ${pct(r.ocrDecoder?.exact)} | ${pct(r.vqa.accuracy)} | ${r.seconds.toFixed(1)} |`,
+    ),
+  ].join('\n');
+}
+
+async function readEvals(dir: string): Promise<{ name: string; r: EvalJson }[]> {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const out: { name: string; r: EvalJson }[] = [];
+  for (const f of files.filter((x) => x.endsWith('.json')).sort()) out.push({ name: f.replace(/\.json$/, ''), r: JSON.parse(await readFile(path.join(dir, f), 'utf8')) as EvalJson });
+  return out;
+}
+
 export function runtimesChart(r: { groups: GroupResult[] }): string {
   const cases = r.groups.flatMap((g) => g.cases);
   const keys = [...new Set(cases.map(label))];
@@ -290,7 +322,12 @@ export async function runtimesCli(o: { quick: boolean; out: string }): Promise<v
   const name = o.quick ? 'runtimes.quick' : 'runtimes';
   await mkdir(path.join(o.out, 'charts'), { recursive: true });
   await writeFile(path.join(o.out, `${name}.json`), JSON.stringify({ machine, quick: o.quick, ...r }, null, 2));
-  const md = runtimesMarkdown(r, machine, o.quick);
+  const evals = await readEvals(path.join(o.out, 'runtimes-eval'));
+  const md =
+    runtimesMarkdown(r, machine, o.quick) +
+    (evals.length > 0
+      ? `\n## Accuracy: ours vs the ONNX exports (npm run eval, held-out split)\n\nEach row is \`npm run eval -- --checkpoint DIR [--runtime onnx] --n 1000 --json\` (runtimes-eval/NAME.json); the same samples, greedy decoding with the KV cache, OCR through the CTC head (and the decoder). "seconds" is the whole evaluation on the shared machine.\n\n${evalMarkdown(evals)}\n`
+      : '');
   await writeFile(path.join(o.out, `${name}.md`), md);
   await writeFile(path.join(o.out, 'charts', `${name}.svg`), runtimesChart(r));
   console.log(md);
