@@ -2,6 +2,7 @@
 /**
  * npm run bench -- kernels|model|train|ocr-peer|runtimes|all [--quick] [--backends cpu,wasm]
  * npm run bench -- report   (REPORT.md + charts/*.svg from the results' JSON; summary.ts)
+ * npm run bench -- runtimes-report [--quick]   (runtimes.md + charts/runtimes.svg from runtimes.json)
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
  * A benchmark, not a test: nothing here asserts a time.
@@ -16,7 +17,7 @@ import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
 import { modelTables, runModelSuite } from './model.js';
 import { ocrPeerCli } from './ocr-peer.js';
-import { runtimesCli } from './runtimes.js';
+import { runtimesCli, runtimesReportCli } from './runtimes.js';
 import { writeReport } from './summary.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
@@ -101,6 +102,8 @@ const argv = process.argv.slice(2);
 if (argv[0] === 'report') {
   const r = await writeReport(RESULTS);
   console.log(`wrote ${path.join(RESULTS, 'REPORT.md')} and ${r.charts.size} charts from ${r.sources.join(', ')}`);
+} else if (argv[0] === 'runtimes-report') {
+  await runtimesReportCli(parse(['runtimes', ...argv.slice(1)]));
 } else if (argv[0] === 'train') {
   // The training-step suite has its own options (shapes|step|all, --quick, --steps N).
   process.argv.splice(2, 1);

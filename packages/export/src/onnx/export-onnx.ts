@@ -87,7 +87,9 @@ export async function exportOnnx(model: VisionLanguageModel, options: OnnxExport
   const files = new Map<string, Uint8Array>();
   const nodeCounts: Record<string, number> = {};
   const metadata = { 'mobile_mm.format': 'mobile-mm-vlm-onnx', 'mobile_mm.version': '1' };
+  let microsoft = false;
   const write = (file: string, built: { graph: IGraphProto; g: GraphBuilder }) => {
+    microsoft ||= built.g.usesMicrosoftOps;
     files.set(file, encodeModel(modelProto(built.graph, metadata, built.g.usesMicrosoftOps)));
     nodeCounts[file] = built.g.nodeCount;
   };
@@ -108,7 +110,7 @@ export async function exportOnnx(model: VisionLanguageModel, options: OnnxExport
   const bitsUsed = [...new Set(packed.map((w) => w.bits))];
   const config: OnnxConfig = {
     irVersion: IR_VERSION,
-    opset: { 'ai.onnx': OPSET, ...(packed.length > 0 ? { [MS_DOMAIN]: MS_OPSET } : {}) },
+    opset: { 'ai.onnx': OPSET, ...(microsoft ? { [MS_DOMAIN]: MS_OPSET } : {}) },
     encoders,
     decoder: {
       file: ONNX_FILES.decoder,
