@@ -63,7 +63,8 @@ function ortModule(runtime: RuntimeName): Promise<OrtModule> {
 }
 
 function sessionOptions(runtime: RuntimeName, threads: number): Record<string, unknown> {
-  return runtime === 'ort-node' ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
+  // No spin-waiting of idle intra-op threads: on a shared 2-core machine they take the core from whoever runs next.
+  return runtime === 'ort-node' ? { intraOpNumThreads: threads, interOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' } } } } : {};
 }
 
 interface Loaded {

@@ -158,17 +158,20 @@ export async function runRuntimesSuite(o: RuntimesSuiteOptions): Promise<{ group
       Object.entries(onnx).map(([variant, dir]) => ({ runtime, variant, threads, dir }));
     const common = { calls, warmup, kernelShapes, kernelBudgetMs };
     const tfjs = (variant: string) => ({ runtime: 'tfjs-wasm' as const, variant, threads: 1, dir: path.join(MODELS, variant === 'fp32' ? 'tiny-fp32' : 'tiny-int2') });
-    // Two processes: onnxruntime-web's thread count is per process. tfjs-wasm INT2 runs in both, the
-    // reference of the "vs" column, answering between the others so every ratio is of the same moments.
+    // Three processes: onnxruntime-web's thread count is per process, and multi-threaded sessions run apart.
+    // tfjs-wasm INT2 runs in each, the reference of the "vs" column, answering between the others so every
+    // ratio is of the same moments.
     const groups: GroupSpec[] = [
       {
-        name: 'tfjs + ort-web 1 thread + ort-node',
+        name: 'one thread each: tfjs, ort-web, ort-node',
         webThreads: 1,
-        variants: [tfjs('fp32'), tfjs('int2'), ...ortVariants('ort-web', 1), ...ortVariants('ort-node', 1), ...ortVariants('ort-node', 2)],
-        kernels: { 'tfjs-wasm': [1], 'ort-web': [1], 'ort-node': [1, 2] },
+        variants: [tfjs('fp32'), tfjs('int2'), ...ortVariants('ort-web', 1), ...ortVariants('ort-node', 1)],
+        kernels: { 'tfjs-wasm': [1], 'ort-web': [1], 'ort-node': [1] },
         ...common,
       },
-      { name: 'tfjs + ort-web 2 threads', webThreads: 2, variants: [tfjs('int2'), ...ortVariants('ort-web', 2)], kernels: { 'ort-web': [2] }, ...common },
+      // Multi-threaded runtimes apart: their idle worker threads would take the cores from the others between calls.
+      { name: 'tfjs int2 + ort-web 2 threads', webThreads: 2, variants: [tfjs('int2'), ...ortVariants('ort-web', 2)], kernels: { 'ort-web': [2] }, ...common },
+      { name: 'tfjs int2 + ort-node 2 threads', webThreads: 1, variants: [tfjs('int2'), ...ortVariants('ort-node', 2)], kernels: { 'ort-node': [2] }, ...common },
     ];
     const results: GroupResult[] = [];
     for (const g of groups) {
@@ -240,7 +243,7 @@ ${machineLine(machine)}
 ratios, which come from one run. Same model (the shipped tiny-fp32 / tiny-int2), the same held-out SynthScenes images (one image per
 call, batch 1), the same decoding: greedy with a KV cache (mobile-mm: core's generate; onnxruntime: @mobile-mm/export's
 OnnxVisionModel driving decoder.onnx), OCR also through the CTC head. Preprocessing is the same tfjs code in every row. Median, IQR and
-p95 per call after ${quick ? 1 : 3} warm-up calls. Two processes (onnxruntime-web's thread count is per process): ${r.groups
+p95 per call after ${quick ? 1 : 3} warm-up calls. Three processes (onnxruntime-web's thread count is per process; multi-threaded sessions apart, since their idle workers would take the cores from the others): ${r.groups
     .map((g, i) => `${String.fromCharCode(65 + i)} = ${g.group}`)
     .join('; ')}. In each, every variant answers sample i before any answers sample i + 1 (round robin), so all see the same moments of the
 machine's load; "vs tfjs-wasm int2" = the INT2 median of the same process / this median (>1: faster than us).
