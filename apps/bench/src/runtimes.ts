@@ -258,21 +258,27 @@ threads are wasm worker threads, onnxruntime-node threads intra-op threads.
 
 ${raceSummary(r)}
 
-Why we lose where we lose:
+Why we lose where we lose (read the min columns: on this shared machine the medians carry other jobs' load):
 
-- **Per-op dispatch, not arithmetic.** At this size (width 128, 2 + 2 blocks) a decoder step is ~10⁵–10⁶ multiply-adds but
-  a few hundred ops. tfjs runs each op eagerly from JavaScript (a kernel call into wasm, a new tensor, tidy bookkeeping,
-  reshapes and transposes as separate kernels); onnxruntime runs the whole planned graph in one \`session.run\` inside its
-  own wasm (or native) code, with fused nodes (Gemm with bias, LayerNormalization) and preallocated buffers. The per-token
-  gap above is mostly that overhead: our fp32 and INT2 rows sit close together, so the matmuls are not what costs.
-- **The encoder (OCR by CTC) shows the same**: one pass of ~100 ops on 32–64 tokens.
-- **onnxruntime-node** is native code with MLAS kernels: the ceiling. Its 2-thread rows are slower here: the 2 cores were
-  shared with other jobs, and the model is too small to split.
-- **Where we win: the 2-bit kernel in wasm.** onnxruntime-web's MatMulNBits is far slower than its own float MatMul and than
-  our Int2MatMul at M = 1 (TRAPS.md: no fast n-bit path in its wasm build; bits 2 dequantize every call), so its int2/int4
-  model rows lose to its fp32 row. The dequantize-at-load export (int2-dq) keeps the packed file and runs at fp32 speed.
-- **Memory**: onnxruntime-web holds its own wasm heap (the fp32 row's RSS growth includes the runtime's start), and int2-dq
-  holds float32 weights after load; our INT2 keeps 2-bit codes in memory (the tfjs-wasm int2 row).
+- **The decoder step is all per-op overhead.** One generated token runs the decoder on one position: a few hundred small
+  ops (width 128) of 10⁴–10⁵ multiply-adds each. tfjs dispatches every op from JavaScript (a kernel call into wasm, a new
+  tensor, tidy bookkeeping, reshapes, transposes and the KV-cache concats as kernels of their own) and the generation loop
+  reads the logits back each token; onnxruntime runs the whole planned graph in one \`session.run\` inside its own wasm
+  (or native) code, with fused nodes and preallocated buffers. So the gap is widest per token (caption, OCR by the decoder)
+  and smallest for the encoder alone (OCR by the CTC head: one pass over 32 tokens, fewer and larger ops), where our INT2 is
+  within a small factor of onnxruntime-web's fp32.
+- **Float matmuls in tfjs-wasm are slow at M = 1** (the bare-kernel table: tfjs matMul f32 against onnxruntime-web's
+  MatMul f32 and our Int2MatMul). Int2MatMul replaces them, which is why our INT2 model is faster than our fp32 one, and
+  at M = 1 it is as fast as or faster than onnxruntime-web's float MatMul; at M = 16 onnxruntime's float MatMul is ahead.
+- **onnxruntime-node** is native code with MLAS kernels: the ceiling, several times faster than our INT2 on every task.
+  Its 2-thread rows (process C) gain little on 2 shared cores and a model this small.
+- **Where we win: 2-bit matmuls in wasm.** onnxruntime-web's MatMulNBits (bits 2 or 4, either accuracy level) is one to
+  two orders of magnitude slower than our Int2MatMul, and slower than its own float MatMul, at M = 1 (TRAPS.md: its wasm
+  build has no fast n-bit path). So onnxruntime-web's own MatMulNBits int2 model loses to its fp32 one, and our INT2 is
+  faster than it on the tasks above where the "vs" ratio of its row is below 1. Shipping int2 to onnxruntime-web is better
+  done as int2-dq (\`--quant-op dequantize\`): the packed file, folded to float32 weights at load, fp32 speed.
+- **Memory**: our INT2 keeps 2-bit codes in memory; int2-dq and fp32 hold float32 weights once loaded, and
+  onnxruntime-web adds its own wasm heap (the first onnxruntime-web row's RSS growth and load time include its start).
 
 ## Per task
 
@@ -335,32 +341,37 @@ export function raceSummary(r: { groups: GroupResult[] }): string {
   const a = r.groups[0];
   const pick = (rt: RuntimeName, variant: string, threads: number, task: RaceTask) =>
     a.cases.find((c) => c.runtime === rt && c.variant === variant && c.threads === threads && c.task === task);
-  const ratio = (x?: RaceCase, y?: RaceCase) => (x && y ? y.stats.median / x.stats.median : NaN);
-  const lines: string[] = [];
+  // The fastest call of each row (its least disturbed one on a shared machine), and ratios of those.
+  const ms = (c?: RaceCase) => f(c?.stats.min ?? NaN, 1);
+  const ratio = (x?: RaceCase, ours?: RaceCase) => (x && ours ? f(ours.stats.min / x.stats.min, 1) : '—');
+  const lines: string[] = ['Fastest call of each variant (min ms; process A, one thread each, answering round robin):', ''];
   for (const task of RACE_TASKS) {
     const ours = pick('tfjs-wasm', 'int2', 1, task);
-    const oursF = pick('tfjs-wasm', 'fp32', 1, task);
     const webF = pick('ort-web', 'fp32', 1, task);
     const webQ = pick('ort-web', 'int2', 1, task);
     const webDq = pick('ort-web', 'int2-dq', 1, task);
-    const node = a.cases.filter((c) => c.runtime === 'ort-node' && c.task === task).sort((x, y) => x.stats.median - y.stats.median)[0];
+    const node = a.cases.filter((c) => c.runtime === 'ort-node' && c.task === task).sort((x, y) => x.stats.min - y.stats.min)[0];
     lines.push(
-      `- **${task}**: our INT2 ${f(ours?.stats.median ?? NaN, 1)} ms (fp32 ${f(oursF?.stats.median ?? NaN, 1)}); onnxruntime-web 1 thread fp32 ${f(webF?.stats.median ?? NaN, 1)} ms ` +
-        `(${f(ratio(webF, ours), 1)}× faster than our INT2), MatMulNBits int2 ${f(webQ?.stats.median ?? NaN, 1)} ms (${f(ratio(webQ, ours), 1)}×), int2-dq ${f(webDq?.stats.median ?? NaN, 1)} ms (${f(ratio(webDq, ours), 1)}×); ` +
-        `onnxruntime-node best ${node ? `${node.variant} ${node.threads}t ${f(node.stats.median, 1)} ms (${f(ratio(node, ours), 1)}×)` : '—'}.`,
+      `- **${task}**: our INT2 ${ms(ours)} ms (fp32 ${ms(pick('tfjs-wasm', 'fp32', 1, task))}); onnxruntime-web fp32 ${ms(webF)} ms (${ratio(webF, ours)}× faster than our INT2), ` +
+        `MatMulNBits int2 ${ms(webQ)} (${ratio(webQ, ours)}×), int2-dq ${ms(webDq)} (${ratio(webDq, ours)}×); onnxruntime-node best ${node ? `${node.variant} ${ms(node)} ms (${ratio(node, ours)}×)` : '—'}.`,
     );
   }
-  const tok = (rt: RuntimeName, v: string) => pick(rt, v, 1, 'caption')?.msPerToken ?? NaN;
+  const perToken = (rt: RuntimeName, v: string) => {
+    const cap = pick(rt, v, 1, 'caption');
+    const enc = pick(rt, v, 1, 'ocr-ctc');
+    return cap && enc ? f((cap.stats.min - enc.stats.min) / cap.meanTokens, 2) : '—';
+  };
   lines.push(
-    `- Per generated caption token: ours ${f(tok('tfjs-wasm', 'int2'), 2)} ms (INT2) / ${f(tok('tfjs-wasm', 'fp32'), 2)} ms (fp32); onnxruntime-web ${f(tok('ort-web', 'fp32'), 2)} ms (fp32), ${f(tok('ort-web', 'int2'), 2)} ms (MatMulNBits int2); onnxruntime-node ${f(tok('ort-node', 'fp32'), 2)} ms (fp32).`,
+    `- Per caption token ((fastest caption − fastest encoder pass) / tokens): ours ${perToken('tfjs-wasm', 'int2')} ms (INT2), ${perToken('tfjs-wasm', 'fp32')} ms (fp32); ` +
+      `onnxruntime-web ${perToken('ort-web', 'fp32')} ms (fp32), ${perToken('ort-web', 'int2')} ms (MatMulNBits int2), ${perToken('ort-web', 'int2-dq')} ms (int2-dq); onnxruntime-node ${perToken('ort-node', 'fp32')} ms (fp32).`,
   );
-  const k = (rt: RuntimeName, threads: number, op: string, m: number, kk: number) => a.kernels.find((x) => x.runtime === rt && x.threads === threads && x.op === op && x.m === m && x.k === kk)?.stats.median ?? NaN;
+  const k = (rt: RuntimeName, op: string, m: number, kk: number) => a.kernels.find((x) => x.runtime === rt && x.threads === 1 && x.op === op && x.m === m && x.k === kk)?.stats.median ?? NaN;
   const big = Math.max(...a.kernels.map((x) => x.k));
   for (const m of [1, 16]) {
     lines.push(
-      `- Kernel ${m}×${big}×${big}: our Int2MatMul ${f(k('tfjs-wasm', 1, 'Int2MatMul b2', m, big), 2)} ms vs tfjs matMul f32 ${f(k('tfjs-wasm', 1, 'matMul f32', m, big), 2)}; ` +
-        `onnxruntime-web MatMulNBits b2 ${f(k('ort-web', 1, 'MatMulNBits b2 acc0', m, big), 2)} (acc4 ${f(k('ort-web', 1, 'MatMulNBits b2 acc4', m, big), 2)}), b4 ${f(k('ort-web', 1, 'MatMulNBits b4 acc0', m, big), 2)} (acc4 ${f(k('ort-web', 1, 'MatMulNBits b4 acc4', m, big), 2)}), MatMul f32 ${f(k('ort-web', 1, 'MatMul f32', m, big), 2)}; ` +
-        `onnxruntime-node MatMulNBits b2 acc4 ${f(k('ort-node', 1, 'MatMulNBits b2 acc4', m, big), 3)}, b4 acc4 ${f(k('ort-node', 1, 'MatMulNBits b4 acc4', m, big), 3)}, MatMul f32 ${f(k('ort-node', 1, 'MatMul f32', m, big), 3)}.`,
+      `- Kernel ${m}×${big}×${big} (median ms, one thread): our Int2MatMul ${f(k('tfjs-wasm', 'Int2MatMul b2', m, big), 2)}, tfjs matMul f32 ${f(k('tfjs-wasm', 'matMul f32', m, big), 2)}; ` +
+        `onnxruntime-web MatMulNBits b2 ${f(k('ort-web', 'MatMulNBits b2 acc0', m, big), 2)} (acc4 ${f(k('ort-web', 'MatMulNBits b2 acc4', m, big), 2)}), b4 ${f(k('ort-web', 'MatMulNBits b4 acc0', m, big), 2)} (acc4 ${f(k('ort-web', 'MatMulNBits b4 acc4', m, big), 2)}), MatMul f32 ${f(k('ort-web', 'MatMul f32', m, big), 2)}; ` +
+        `onnxruntime-node MatMulNBits b2 acc4 ${f(k('ort-node', 'MatMulNBits b2 acc4', m, big), 3)}, b4 acc4 ${f(k('ort-node', 'MatMulNBits b4 acc4', m, big), 3)}, MatMul f32 ${f(k('ort-node', 'MatMul f32', m, big), 3)}.`,
     );
   }
   return lines.join('\n');
