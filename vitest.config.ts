@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mobile-mm'];
+const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mobile-mm', 'export'];
 
 // Tests run against sources: @mobile-mm/<pkg> resolves to packages/<pkg>/src.
 const alias = [
@@ -17,6 +17,8 @@ const alias = [
   { find: '@mobile-mm/vision/quantize', replacement: path.join(root, 'packages/vision/src/quantize.ts') },
   { find: '@mobile-mm/vision/register-layers', replacement: path.join(root, 'packages/vision/src/register-layers.ts') },
   { find: '@mobile-mm/telemetry/prometheus', replacement: path.join(root, 'packages/telemetry/src/prometheus.ts') },
+  { find: '@mobile-mm/export/cli', replacement: path.join(root, 'packages/export/src/cli.ts') },
+  { find: '@mobile-mm/export/onnx-runtime', replacement: path.join(root, 'packages/export/src/runtime/index.ts') },
   ...pkgs.map((p) => ({
     // The umbrella is published as plain `mobile-mm`.
     find: new RegExp(`^${p === 'mobile-mm' ? '' : '@mobile-mm/'}${p}$`),

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- kernels|model|train|ocr-peer|all [--quick] [--backends cpu,wasm]
+ * npm run bench -- kernels|model|train|ocr-peer|runtimes|all [--quick] [--backends cpu,wasm]
  * npm run bench -- report   (REPORT.md + charts/*.svg from the results' JSON; summary.ts)
  * npm run bench -- serve [--quick] [--soak N] [--out DIR]   (HTTP server under load; serve.ts; not part of `all`)
+ * npm run bench -- runtimes-report [--quick]   (runtimes.md + charts/runtimes.svg from runtimes.json)
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
  * A benchmark, not a test: nothing here asserts a time.
@@ -18,11 +19,12 @@ import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
 import { modelTables, runModelSuite } from './model.js';
 import { ocrPeerCli } from './ocr-peer.js';
+import { runtimesCli, runtimesReportCli } from './runtimes.js';
 import { writeReport } from './summary.js';
 import { runServeSuite, serveTables } from './serve.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
-const SUITES = ['kernels', 'model', 'train', 'ocr-peer'] as const;
+const SUITES = ['kernels', 'model', 'train', 'ocr-peer', 'runtimes'] as const;
 
 function usage(msg?: string): never {
   if (msg) console.error(`error: ${msg}`);
@@ -133,6 +135,8 @@ if (argv[0] === 'report') {
   console.log(`wrote ${path.join(RESULTS, 'REPORT.md')} and ${r.charts.size} charts from ${r.sources.join(', ')}`);
 } else if (argv[0] === 'serve') {
   await serve(argv.slice(1));
+} else if (argv[0] === 'runtimes-report') {
+  await runtimesReportCli(parse(['runtimes', ...argv.slice(1)]));
 } else if (argv[0] === 'train') {
   // The training-step suite has its own options (shapes|step|all, --quick, --steps N).
   process.argv.splice(2, 1);
@@ -142,6 +146,7 @@ if (argv[0] === 'report') {
   if (opts.suite === 'kernels' || opts.suite === 'all') await kernels(opts);
   if (opts.suite === 'model' || opts.suite === 'all') await model(opts);
   if (opts.suite === 'ocr-peer' || opts.suite === 'all') await ocrPeerCli(opts); // tesseract.js vs our OCR, wasm only (--backends ignored)
+  if (opts.suite === 'runtimes' || opts.suite === 'all') await runtimesCli(opts); // tfjs-wasm vs onnxruntime-web/-node (--backends ignored)
   if (opts.suite === 'all') {
     process.argv.splice(2, process.argv.length - 2, ...(opts.quick ? ['--quick'] : []));
     await import('./train-step/main.js');

@@ -64,29 +64,44 @@ export interface Prediction {
   ctcPrediction?: string;
 }
 
-/** Answers `rows` (one task, one language) through answer(), `batchSize` images per call. */
-async function answerRows(model: VisionLanguageModel, rows: TaskSample[], decoding: Decoding, batchSize: number): Promise<string[]> {
-  const out: string[] = [];
-  for (let off = 0; off < rows.length; off += batchSize) {
-    const part = rows.slice(off, off + batchSize);
-    const prompts = part[0].task === 'vqa' ? part.map((r) => r.prompt) : undefined;
-    // v1 vocabularies have no language tags: English is implied.
-    const lang = model.tokenizer.languages.length > 0 ? part[0].lang : undefined;
-    const r = await answer(model, part.map((s) => s.image), part[0].task, prompts, { decoding, ...(lang ? { lang } : {}) });
-    out.push(...r.answers.map((a) => a.text));
-  }
-  return out;
+/**
+ * How a runtime answers rows of one task and one language (`batchSize` images
+ * per call); OCR rows also with 'ctc' where the model has the head.
+ */
+export interface Predictor {
+  answerRows(rows: TaskSample[], decoding: Decoding, batchSize: number): Promise<string[]>;
+  hasCtcHead: boolean;
 }
 
-/** Predicts answers for `samples` (any mix of tasks), in order. */
-export async function predict(model: VisionLanguageModel, samples: TaskSample[], batchSize = 64): Promise<Prediction[]> {
+/** Our tfjs model through vision's answer(). */
+export function tfjsPredictor(model: VisionLanguageModel): Predictor {
+  return {
+    hasCtcHead: model.ctcHead !== null,
+    async answerRows(rows, decoding, batchSize) {
+      const out: string[] = [];
+      for (let off = 0; off < rows.length; off += batchSize) {
+        const part = rows.slice(off, off + batchSize);
+        const prompts = part[0].task === 'vqa' ? part.map((r) => r.prompt) : undefined;
+        // v1 vocabularies have no language tags: English is implied.
+        const lang = model.tokenizer.languages.length > 0 ? part[0].lang : undefined;
+        const r = await answer(model, part.map((s) => s.image), part[0].task, prompts, { decoding, ...(lang ? { lang } : {}) });
+        out.push(...r.answers.map((a) => a.text));
+      }
+      return out;
+    },
+  };
+}
+
+/** Predicts answers for `samples` (any mix of tasks and languages), in order. */
+export async function predict(model: VisionLanguageModel | Predictor, samples: TaskSample[], batchSize = 64): Promise<Prediction[]> {
+  const p = 'answerRows' in model ? model : tfjsPredictor(model);
   const preds = new Array<Prediction>(samples.length);
   for (const [task, lang] of (['caption', 'ocr', 'vqa'] as const).flatMap((t) => LANGUAGES.map((l) => [t, l] as const))) {
     const idx = samples.flatMap((s, i) => (s.task === task && s.lang === lang ? [i] : []));
     if (idx.length === 0) continue;
     const rows = idx.map((i) => samples[i]);
-    const decoded = await answerRows(model, rows, 'greedy', batchSize);
-    const ctc = task === 'ocr' && model.ctcHead ? await answerRows(model, rows, 'ctc', batchSize) : null;
+    const decoded = await p.answerRows(rows, 'greedy', batchSize);
+    const ctc = task === 'ocr' && p.hasCtcHead ? await p.answerRows(rows, 'ctc', batchSize) : null;
     idx.forEach((i, j) => {
       const r = samples[i];
       preds[i] = { task, prompt: r.prompt, answer: r.answer, prediction: decoded[j], templateId: r.templateId, ...(ctc ? { ctcPrediction: ctc[j] } : {}) };
@@ -127,7 +142,7 @@ export function evalSamples(renderer: ImageRenderer, split: EvalSplit, n: number
   return out;
 }
 
-export async function evaluate(model: VisionLanguageModel, renderer: ImageRenderer, split: EvalSplit, n: number, lang: Language = 'en'): Promise<{ result: EvalResult; predictions: Prediction[] }> {
+export async function evaluate(model: VisionLanguageModel | Predictor, renderer: ImageRenderer, split: EvalSplit, n: number, lang: Language = 'en'): Promise<{ result: EvalResult; predictions: Prediction[] }> {
   const samples = evalSamples(renderer, split, n, lang);
   const t0 = performance.now();
   const predictions = await predict(model, samples);

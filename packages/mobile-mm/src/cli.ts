@@ -34,6 +34,8 @@ Usage:
   mobile-mm demo [options]                 all three tasks on the bundled samples
   mobile-mm serve [options]                HTTP server: OpenAI-compatible API, health, metrics (see serve --help)
   mobile-mm plan --rps R --p95-ms L        replicas, CPU and autoscaling targets from the serve benchmark
+  mobile-mm export --format onnx|tfjs|safetensors --checkpoint DIR --out DIR
+                                           write a checkpoint for other runtimes (mobile-mm export --help)
 
 IMAGE is a PNG or JPEG file. The model knows SynthScenes v1 images: 64×64
 scenes of coloured shapes and 32×128 text lines (see the package README).
@@ -121,6 +123,8 @@ async function serverCommand(command: 'serve' | 'plan', args: string[]): Promise
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve' || argv[0] === 'plan') return serverCommand(argv[0], argv.slice(1));
+  // `export` has its own options and help (@mobile-mm/export).
+  if (argv[0] === 'export') return (await import('@mobile-mm/export/cli')).runExportCommand(argv.slice(1));
   let json = argv.includes('--json');
   try {
     const { values, positionals } = parseArgs({

