@@ -48,11 +48,9 @@ describe('readJpegHeader', () => {
     expect(readJpegHeader(jpg)).toMatchObject({ width: 37, height: 23, components: 3, progressive: false, ycbcr: true });
   });
 
-  it('refuses a SOF claiming 65535×65535 with IMAGE_TOO_LARGE, quickly', async () => {
+  it('refuses a SOF claiming 65535×65535 with IMAGE_TOO_LARGE from the header', async () => {
     const file = Uint8Array.from([...SOI, ...sof(65535, 65535), ...sos(), 0, 0, ...EOI]);
-    const t0 = performance.now();
     const err = await expectCode(decodeImage(file), IMAGE_TOO_LARGE);
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(err.message).toContain('65535×65535');
     expect(err.message).toContain('maxPixels');
     // Refused at the SOF even when the file stops right after it.
