@@ -48,7 +48,7 @@ function pack(dir: string): Packed {
 describe('npm pack contents', () => {
   it('finds the publishable packages', () => {
     expect(publishable.map((p) => p.pkg.name).sort()).toEqual(
-      ['@mobile-mm/core', '@mobile-mm/int2', '@mobile-mm/resilience', '@mobile-mm/synth', '@mobile-mm/telemetry', '@mobile-mm/vision', 'mobile-mm'].sort(),
+      ['@mobile-mm/core', '@mobile-mm/export', '@mobile-mm/int2', '@mobile-mm/resilience', '@mobile-mm/server', '@mobile-mm/synth', '@mobile-mm/telemetry', '@mobile-mm/vision', 'mobile-mm'].sort(),
     );
   });
 
