@@ -71,7 +71,7 @@ function codesInSources(): { codes: Map<string, string>; calls: number } {
   const add = (code: string, where: string): void => void (codes.has(code) || codes.set(code, where));
   let calls = 0;
   for (const { f, src } of files) {
-    for (const arg of firstArgs(src, /\b(?:new\s+MobileMMError|mmError|imageError)\(/g)) {
+    for (const arg of firstArgs(src, /\b(?:new\s+MobileMMError|mmError|imageError|serverError)\(/g)) {
       calls++;
       for (const c of literals(arg)) add(c, f);
       for (const id of arg.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []) if (constants.has(id)) add(constants.get(id)!, f);
@@ -79,7 +79,7 @@ function codesInSources(): { codes: Map<string, string>; calls: number } {
       if (/^code$/.test(arg)) for (const m of src.matchAll(/\bcode(?:\s*:\s*[\w.]+)?\s*=\s*([^;\n)]+)/g)) for (const c of literals(m[1])) add(c, f);
     }
     for (const m of src.matchAll(/isMobileMMError\([^,()]+,\s*'([A-Z][A-Z0-9_]*)'/g)) add(m[1], f);
-    for (const m of src.matchAll(/\.code\s*[!=]==?\s*'([A-Z][A-Z0-9_]*)'/g)) add(m[1], f);
+    for (const m of src.matchAll(/\.code\s*[!=]==?\s*'([A-Z][A-Z0-9_]*)'/g)) if (!m[1].startsWith('ERR_')) add(m[1], f); // ERR_*: Node's own codes
     if (/\berrors\.ts$/.test(f)) for (const m of src.matchAll(/\bconst\s+([A-Z][A-Z0-9_]*)\s*=\s*'([A-Z][A-Z0-9_]*)'/g)) if (m[1] === m[2]) add(m[2], f);
   }
   return { codes, calls };
