@@ -48,7 +48,7 @@ export {
 } from './sample.js';
 export type { Task, ImageKind, SampleSpec, Sample, TaskSample, MakeSampleOptions } from './sample.js';
 export { taskSamples, taskBatches, drawTask, drawLanguage } from './stream.js';
-export { LANGUAGES, isLanguage, captionIn, vqaIn, answerIn, phraseIn, type Language, type VqaSlots, type VqaValue } from './languages.js';
+export { LANGUAGES, VQA_VALUES, isLanguage, captionIn, vqaIn, answerIn, phraseIn, type Language, type VqaSlots, type VqaValue } from './languages.js';
 export {
   AUGMENTATIONS,
   FILTERS,

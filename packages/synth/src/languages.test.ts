@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { caption, TEMPLATE_IDS, type VqaItem } from './language.js';
-import { LANGUAGES, answerIn, captionIn, vqaIn, type Language, type VqaValue } from './languages.js';
+import { LANGUAGES, VQA_VALUES, answerIn, captionIn, vqaIn, type Language } from './languages.js';
 import { sampleSpec, toTaskSample, type Sample } from './sample.js';
 import type { SceneGraph, SceneObject } from './scene.js';
 import { drawLanguage, drawTask } from './stream.js';
-import { COLORS, POSITIONS, SHAPES, SIZES } from './vocab.js';
+import { POSITIONS } from './vocab.js';
 
 const obj = (shape: SceneObject['shape'], color: SceneObject['color'], size: SceneObject['size'], cell: number): SceneObject =>
   ({ shape, color, size, cell, position: POSITIONS[cell], cx: 0, cy: 0, extent: 10, rgb: [0, 0, 0] }) as SceneObject;
@@ -188,15 +188,7 @@ describe('the v2 grammars over drawn samples', () => {
   });
 
   it('within each template, different answers stay different in every language', () => {
-    const values: VqaValue[] = [
-      ...COLORS.map((color) => ({ kind: 'color', color }) as const),
-      ...[...SHAPES, null].map((shape) => ({ kind: 'shape', shape }) as const),
-      ...[0, 1, 2, 3].map((n) => ({ kind: 'count', n }) as const),
-      { kind: 'yesno', yes: true },
-      { kind: 'yesno', yes: false },
-      ...POSITIONS.map((position) => ({ kind: 'position', position }) as const),
-      ...SIZES.map((size) => ({ kind: 'size', size }) as const),
-    ];
+    const values = VQA_VALUES;
     for (const lang of LANGUAGES) {
       for (const kind of ['color', 'shape', 'count', 'yesno', 'position', 'size']) {
         const answers = values.filter((v) => v.kind === kind).map((v) => answerIn(v, lang));

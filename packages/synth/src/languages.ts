@@ -24,7 +24,7 @@
 import { LANGUAGES, isLanguage, type Language } from '@mobile-mm/core';
 import type { VqaItem } from './language.js';
 import type { SceneGraph, SceneObject } from './scene.js';
-import type { Color, Position, Shape, Size } from './vocab.js';
+import { COLORS, POSITIONS, SHAPES, SIZES, type Color, type Position, type Shape, type Size } from './vocab.js';
 
 export { LANGUAGES, isLanguage, type Language };
 
@@ -36,6 +36,17 @@ export type VqaValue =
   | { kind: 'yesno'; yes: boolean }
   | { kind: 'position'; position: Position }
   | { kind: 'size'; size: Size };
+
+/** Every answer meaning, for coverage tests (tokenizers, grammars). */
+export const VQA_VALUES: readonly VqaValue[] = Object.freeze([
+  ...COLORS.map((color) => ({ kind: 'color', color }) as const),
+  ...[...SHAPES, null].map((shape) => ({ kind: 'shape', shape }) as const),
+  ...[0, 1, 2, 3].map((n) => ({ kind: 'count', n }) as const),
+  { kind: 'yesno', yes: true } as const,
+  { kind: 'yesno', yes: false } as const,
+  ...POSITIONS.map((position) => ({ kind: 'position', position }) as const),
+  ...SIZES.map((size) => ({ kind: 'size', size }) as const),
+]);
 
 /** The slots a question was drawn with. */
 export interface VqaSlots {

@@ -6,21 +6,13 @@
  * exactly as before.
  */
 import { describe, expect, it } from 'vitest';
-import { COLORS, LANGUAGES, POSITIONS, SHAPES, SIZES, TEMPLATE_IDS, answerIn, phraseIn, vqaIn, captionIn, sampleSpec, type SceneGraph, type VqaValue } from '@mobile-mm/synth';
+import { COLORS, LANGUAGES, POSITIONS, SHAPES, SIZES, TEMPLATE_IDS, VQA_VALUES, answerIn, phraseIn, vqaIn, captionIn, sampleSpec, type SceneGraph } from '@mobile-mm/synth';
 import { LANGUAGE_TAGS, OCR_CHARS, SCENE_WORDS, SCENE_WORDS_V2, SceneTokenizer } from './scene-tokenizer.js';
 
 const v2 = SceneTokenizer.v2();
 const v1 = new SceneTokenizer();
 
-const VALUES: VqaValue[] = [
-  ...COLORS.map((color) => ({ kind: 'color', color }) as const),
-  ...[...SHAPES, null].map((shape) => ({ kind: 'shape', shape }) as const),
-  ...[0, 1, 2, 3].map((n) => ({ kind: 'count', n }) as const),
-  { kind: 'yesno', yes: true },
-  { kind: 'yesno', yes: false },
-  ...POSITIONS.map((position) => ({ kind: 'position', position }) as const),
-  ...SIZES.map((size) => ({ kind: 'size', size }) as const),
-];
+const VALUES = VQA_VALUES;
 
 /** Every phrase, question and answer a language can produce, plus 300 drawn captions. */
 function strings(lang: (typeof LANGUAGES)[number]): string[] {
