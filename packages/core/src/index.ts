@@ -35,38 +35,36 @@ export {
   type LayerVariable,
   buildSublayer,
   prefixWeights,
-  Linear,
-  type LinearArgs,
-  type LinearFormat,
-  type PackedLinear,
-  Embedding,
-  type EmbeddingArgs,
-  LearnedPositionalEmbedding,
-  type LearnedPositionalEmbeddingArgs,
-  LearnedPositionalEmbedding2D,
-  type LearnedPositionalEmbedding2DArgs,
+} from './layers/common.js';
+export { Linear, type LinearArgs, type LinearFormat, type PackedLinear } from './layers/linear.js';
+export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export { LearnedPositionalEmbedding, type LearnedPositionalEmbeddingArgs } from './layers/learned-positional-embedding.js';
+export { LearnedPositionalEmbedding2D, type LearnedPositionalEmbedding2DArgs } from './layers/learned-positional-embedding-2d.js';
+export {
   SinusoidalPositionalEncoding,
   type SinusoidalPositionalEncodingArgs,
   sinusoidalTable,
-  RotaryEmbedding,
-  type RotaryEmbeddingArgs,
-  rotaryTables,
-  LayerNorm,
-  type LayerNormArgs,
-  RMSNorm,
-  type RMSNormArgs,
+} from './layers/sinusoidal-positional-encoding.js';
+export { RotaryEmbedding, type RotaryEmbeddingArgs, rotaryTables } from './layers/rotary-embedding.js';
+export { LayerNorm, type LayerNormArgs } from './layers/layer-norm.js';
+export { RMSNorm, type RMSNormArgs } from './layers/rms-norm.js';
+export {
   MultiHeadAttention,
   type MultiHeadAttentionArgs,
   type AttendOptions,
   type SelfAttendOptions,
   MASKED_SCORE,
   causalBias,
+} from './layers/multi-head-attention.js';
+export {
   FeedForward,
   type FeedForwardArgs,
   type FeedForwardKind,
   FEED_FORWARD_KINDS,
   geluSigmoid,
   silu,
+} from './layers/feed-forward.js';
+export {
   type NormKind,
   type NormLayer,
   type TransformerBlockConfig,
@@ -77,18 +75,21 @@ export {
   validateBlockConfig,
   makeNorm,
   makeFeedForward,
+} from './layers/block-config.js';
+export {
   TransformerEncoderBlock,
   type TransformerEncoderBlockArgs,
   type EncoderBlockOptions,
+} from './layers/transformer-encoder-block.js';
+export {
   TransformerDecoderBlock,
   type TransformerDecoderBlockArgs,
   type DecoderBlockOptions,
   type DecoderBlockOutput,
-} from './layers/index.js';
+} from './layers/transformer-decoder-block.js';
 
+export { TextDecoder, type TextDecoderOptions } from './models/text-decoder.js';
 export {
-  TextDecoder,
-  type TextDecoderOptions,
   type TextDecoderConfig,
   type TextDecoderConfigInput,
   type PositionalKind,
@@ -98,9 +99,8 @@ export {
   resolveTextDecoderConfig,
   validateTextDecoderConfig,
   blockConfigOf,
-  DecoderKVCache,
-  type DecoderLayerCache,
-} from './models/index.js';
+} from './models/text-decoder-config.js';
+export { DecoderKVCache, type DecoderLayerCache } from './models/decoder-kv-cache.js';
 
 export {
   SPECIAL_TOKEN_NAMES,
@@ -113,13 +113,14 @@ export {
   type EncodedBatch,
   type TokenizerJSONBase,
   type Tokenizer,
-  encodeBatchWith,
-  type BatchSpecialIds,
+} from './tokenizer/tokenizer.js';
+export { encodeBatchWith, type BatchSpecialIds } from './tokenizer/batch.js';
+export {
   CharTokenizer,
   SYNTHSCENES_CHARSET,
   type CharTokenizerConfig,
   type CharTokenizerJSON,
-} from './tokenizer/index.js';
+} from './tokenizer/char-tokenizer.js';
 
 export {
   SAFETENSORS_DTYPES,
@@ -128,6 +129,8 @@ export {
   isSafetensorsDType,
   type SafetensorsDType,
   type SafetensorsData,
+} from './io/dtypes.js';
+export {
   float32ToFloat16Bits,
   float16BitsToFloat32,
   float32ToFloat16,
@@ -136,6 +139,8 @@ export {
   bfloat16BitsToFloat32,
   float32ToBfloat16,
   bfloat16ToFloat32,
+} from './io/float16.js';
+export {
   serializeSafetensors,
   parseSafetensors,
   MAX_HEADER_LENGTH,
@@ -144,22 +149,24 @@ export {
   type SafetensorsEntries,
   type ParsedSafetensors,
   type ParseSafetensorsOptions,
+} from './io/safetensors.js';
+export {
   entryToTensor,
   entriesToTensors,
   tensorToEntry,
   tensorsToEntries,
   tensorsToSafetensors,
   type TensorsToSafetensorsOptions,
+} from './io/tensors.js';
+export {
   checkWeights,
   type ExpectedTensor,
   type WeightSpec,
   type TensorMismatch,
   type CheckWeightsOptions,
-  readBytes,
-  readText,
-  writeBytes,
-  joinLocation,
-  type ByteSource,
+} from './io/weight-spec.js';
+export { readBytes, readText, writeBytes, joinLocation, type ByteSource } from './io/files.js';
+export {
   CHECKPOINT_WEIGHTS_FILE,
   CHECKPOINT_CONFIG_FILE,
   loadSafetensors,
@@ -172,20 +179,18 @@ export {
   type CheckpointSource,
   type LoadCheckpointOptions,
   type LoadedCheckpoint,
-} from './io/index.js';
+} from './io/checkpoint.js';
 
+export type { LayerKV, KVCache, CausalDecoder } from './generation/types.js';
 export {
-  type LayerKV,
-  type KVCache,
-  type CausalDecoder,
   type GenerationStrategy,
   type FinishReason,
   type TokenEvent,
   type GenerateOptions,
-  generate,
-  generateStream,
-  type GenerateResult,
-  type Hypothesis,
+} from './generation/options.js';
+export { generate, generateStream, type GenerateResult } from './generation/generate.js';
+export type { Hypothesis } from './generation/beam-search.js';
+export {
   argmax,
   logSoftmax,
   samplingDistribution,
@@ -194,6 +199,6 @@ export {
   rowSeed,
   type Random,
   type SamplingParams,
-} from './generation/index.js';
+} from './generation/sampling.js';
 
-export { ctcLoss, ctcBestPath, ctcGreedyDecode, type CtcOptions, type CtcPath } from './losses/index.js';
+export { ctcLoss, ctcBestPath, ctcGreedyDecode, type CtcOptions, type CtcPath } from './losses/ctc.js';

@@ -1,1 +1,0 @@
-export { ctcLoss, ctcBestPath, ctcGreedyDecode, type CtcOptions, type CtcPath } from './ctc.js';
