@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import autocannon, { type Request as CannonRequest, type Result as CannonResult } from 'autocannon';
 import { MobileMultiModalLLM } from 'mobile-mm';
 import { startServer, type RunningServer } from '@mobile-mm/server';
+import { quantile } from './stats.js';
 
 export interface Latency {
   n: number;
@@ -103,14 +104,6 @@ export interface ServeResults {
 
 const pkgDir = path.dirname(createRequire(import.meta.url).resolve('mobile-mm/package.json'));
 const SAMPLES = path.join(pkgDir, 'samples');
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 export function latency(ms: number[]): Latency {
   const s = [...ms].sort((a, b) => a - b);

@@ -11,7 +11,8 @@ export interface TimingStats {
   inner?: number;
 }
 
-function quantile(sorted: number[], q: number): number {
+/** Linear-interpolated quantile q ∈ [0, 1] of ascending `sorted` (NaN when empty). */
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
