@@ -35,7 +35,7 @@ it('builds the image tree from the lockfile and serves a caption from it as the 
   for (const p of ['packages/mobile-mm/models/tiny-int2/config.json', 'packages/mobile-mm/models/tiny-fp32/config.json', 'packages/mobile-mm/bin/mobile-mm.js', 'packages/server/dist/index.js', 'node_modules/fastify', 'node_modules/prom-client', 'node_modules/@tensorflow/tfjs-backend-wasm']) {
     expect(existsSync(path.join(app, p)), p).toBe(true);
   }
-  for (const p of ['apps', 'node_modules/typescript', 'node_modules/turbo', 'node_modules/openai', 'node_modules/kubernetes-models', 'node_modules/@changesets', 'packages/server/src', 'packages/mobile-mm/src']) {
+  for (const p of ['apps', 'packages/synth', 'node_modules/onnxruntime-node', 'node_modules/onnxruntime-web', 'node_modules/@napi-rs/canvas', 'node_modules/vitest', 'node_modules/typescript', 'node_modules/turbo', 'node_modules/openai', 'node_modules/kubernetes-models', 'node_modules/@changesets', 'packages/server/src', 'packages/mobile-mm/src']) {
     expect(existsSync(path.join(app, p)), p).toBe(false);
   }
   expect(readdirSync(path.join(app, 'packages/server/dist')).some((f) => f.includes('.test.'))).toBe(false);
