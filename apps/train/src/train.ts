@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensors, entryToTensor, saveSafetensors, tensorToEntry, type SafetensorsEntry } from '@mobile-mm/core';
 import { setupBackend } from '@mobile-mm/core/backend';
 import { createRenderer, type SampleLimits } from '@mobile-mm/synth';
-import { MOBILE_MM_PRESETS, SceneTokenizer, VisionLanguageModel, loadModel, saveModel } from '@mobile-mm/vision';
+import { MOBILE_MM_PRESETS, SceneTokenizer, VisionLanguageModel, growVocabulary, loadModel, saveModel } from '@mobile-mm/vision';
 import { attachFakeQuant } from '@mobile-mm/vision/quantize';
 import { AdamW } from './adamw.js';
 import { parseTrainArgs, UsageError, type TrainArgs } from './args.js';
@@ -87,6 +87,13 @@ async function main(): Promise<void> {
     if (init.quantization) throw new UsageError(`--init: ${a.init} is a packed checkpoint; fine-tune from a float one`);
     model = init.model;
     console.error(`initialised from ${a.init}`);
+    if (a.languages && model.tokenizer.languages.length === 0) {
+      // An English (v1) checkpoint fine-tuned into the six languages: same ids, new words appended.
+      const grown = growVocabulary(model, SceneTokenizer.v2());
+      console.error(`vocabulary grown ${model.tokenizer.vocabSize} → ${grown.tokenizer.vocabSize} (v2: six languages)`);
+      model.dispose();
+      model = grown;
+    }
   } else {
     // A language mix trains the v2 vocabulary (language tags, six grammars); none keeps v1's.
     model = VisionLanguageModel.fromPreset(a.preset, a.languages ? SceneTokenizer.v2() : undefined);

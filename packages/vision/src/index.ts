@@ -48,6 +48,7 @@ export { OcrCtcHead, type CtcReading } from './model/ocr-ctc.js';
 export { SceneCellHead } from './model/scene-cells.js';
 export { VisionEncoder } from './model/vision-encoder.js';
 export { VisionLanguageModel } from './model/model.js';
+export { growVocabulary } from './model/grow-vocabulary.js';
 export { batchCtc, batchTokens, taskShare, type TaskExample, type TrainBatch } from './model/batching.js';
 export { saveModel, loadModel, weightSpec, kernelName, linearKernelNames, linearByName, TOKENIZER_FILE, type ModelQuantization, type SaveModelOptions } from './model/checkpoint.js';
 export {
