@@ -190,11 +190,12 @@ describe('the web app in Chromium', () => {
     expect(first).toBe(expected.get('scene-0.png')!.caption);
     const readyMs = Number(await page.getAttribute('body', 'data-ready-ms'));
     const firstMs = Number(await page.textContent('#t-first'));
+    const firstCall = { total: await page.textContent('#t-total'), pre: await page.textContent('#t-pre'), enc: await page.textContent('#t-enc'), dec: await page.textContent('#t-dec'), load: await page.textContent('#t-load') };
     const bytes = [...sent].reduce((a, [, n]) => a + n, 0);
     const by = (re: RegExp) => [...sent].filter(([p]) => re.test(p)).reduce((a, [, n]) => a + n, 0);
     console.log(
       `[web] first visit (wasm, int2): ${bytes} B sent: app JS/CSS/HTML ${by(/\.(js|css|html|webmanifest)$/)} B, wasm ${by(/\.wasm$/)} B, model ${by(/\/models\//)} B, ` +
-        `samples/icons ${by(/\.(png|json)$/) - by(/\/models\/.*\.json$/)} B; model ready ${readyMs} ms after navigation, first answer ${firstMs} ms (the test's clicks included)`,
+        `samples/icons ${by(/\.(png|json)$/) - by(/\/models\/.*\.json$/)} B; model ready ${readyMs} ms after navigation, first answer ${firstMs} ms (the test's clicks included); model load ${firstCall.load} ms; first call (caption) ${JSON.stringify(firstCall)} ms`,
     );
     console.log(`[web] first visit per file: ${JSON.stringify(Object.fromEntries(sent))}`);
     page.off('request', onRequest);
@@ -285,6 +286,7 @@ describe('the web app in Chromium', () => {
       sent = new Map();
       await page.reload();
       await ready(page);
+      console.log(`[web] offline reload (int2, wasm): model ready ${await page.getAttribute('body', 'data-ready-ms')} ms after navigation`);
       expect(await runTask(page, 'text-0.png', 'ocr')).toBe(expected.get('text-0.png')!.ocr);
       await page.selectOption('#variant', 'fp32'); // the other weights were cached too
       await loadedWith(page, { variant: 'fp32' });
