@@ -186,7 +186,11 @@ async function offlineStatus(): Promise<void> {
   const folders = [folderOf('int2'), folderOf('fp32')];
   if (!state.swControls) {
     ui.offline.dataset.state = 'pending';
-    ui.offline.textContent = import.meta.env.PROD ? 'Offline use is not available in this browser.' : 'Offline use: production builds only.';
+    ui.offline.textContent = !import.meta.env.PROD
+      ? 'Offline use: production builds only.'
+      : 'serviceWorker' in navigator
+        ? 'Preparing offline use…'
+        : 'Offline use is not available in this browser.';
     return;
   }
   try {
@@ -361,6 +365,13 @@ async function start(): Promise<void> {
   await loadSamples().catch(showError);
   // First visit: let the service worker take control first, so the model download fills its cache.
   state.swControls = await serviceWorkerControl(8000);
+  if (!state.swControls && 'serviceWorker' in navigator && import.meta.env.PROD) {
+    // It took longer than the wait (a slow first visit): fill the cache once it does take control.
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      state.swControls = true;
+      if (state.mm !== null) void offlineStatus();
+    });
+  }
   await model().catch(() => undefined);
 }
 
