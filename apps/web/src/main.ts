@@ -228,7 +228,7 @@ function setImage(bytes: Uint8Array, name: string, type: string): void {
   ui.preview.hidden = false;
   ui.imageName.textContent = `Image: ${name} (${fmtBytes(bytes.length)})`;
   clearError();
-  setBusy(state.mm === null ? 'loading' : 'ready');
+  if (!state.running) setBusy(state.mm !== null ? 'ready' : state.loading !== null ? 'loading' : 'error');
 }
 
 async function takeFile(file: File | null | undefined): Promise<void> {
