@@ -9,6 +9,7 @@
  * package's folder); a streamed answer grows token by token; bad files and
  * an empty question show their error codes; the backend switch (webgl on
  * SwiftShader, wasm, cpu) and the INT2/fp32 switch answer as Node does;
+ * a PNG over the pixel limit and a WebP are decoded by the browser and answered;
  * after one visit the app answers with the network off (service worker);
  * at 360×640 with touch there is no horizontal scroll and every control is
  * on screen. Bytes of the first visit and the time to the first answer are
@@ -257,6 +258,36 @@ describe('the web app in Chromium', () => {
     await page.fill('#question', '   ');
     await runShown(page);
     expect(await page.getAttribute('#error', 'data-code')).toBe('PROMPT_EMPTY');
+    // Pictures the library refuses but the browser reads — a PNG over maxImagePixels (a phone photo), a WebP —
+    // are decoded and scaled by the browser, and answered.
+    for (const [type, side] of [['image/png', 2049], ['image/webp', 640]] as const) {
+      await page.evaluate(
+        async ({ type, side }) => {
+          const img = new Image();
+          img.src = 'samples/scene-0.png';
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = c.height = side;
+          const ctx = c.getContext('2d')!;
+          ctx.imageSmoothingEnabled = false;
+          ctx.drawImage(img, 0, 0, side, side);
+          const blob = await new Promise<Blob>((resolve) => c.toBlob((b) => resolve(b!), type, 1));
+          const dt = new DataTransfer();
+          dt.items.add(new File([blob], `big.${type.split('/')[1]}`, { type }));
+          const input = document.getElementById('file') as HTMLInputElement;
+          input.files = dt.files;
+          input.dispatchEvent(new Event('change'));
+        },
+        { type, side },
+      );
+      await page.waitForFunction((n) => (document.getElementById('image-name')!.textContent ?? '').includes(n), `big.${type.split('/')[1]}`);
+      await page.check('input[name="task"][value="vqa"]');
+      await page.fill('#question', samples[0].vqa!.question);
+      const answer = await runShown(page);
+      expect(await page.isHidden('#error'), type).toBe(true);
+      expect(answer, type).not.toBe('');
+      expect(await page.textContent('#call-notes'), type).toContain(`Decoded and scaled to ${Math.min(side, 512)}×${Math.min(side, 512)} by the browser (${type === 'image/png' ? 'IMAGE_TOO_LARGE' : 'IMAGE_UNSUPPORTED_FORMAT'}`);
+    }
     // The next good run clears the error.
     expect(await runTask(page, 'scene-0.png', 'vqa', samples[0].vqa!.question)).toBe(expected.get('scene-0.png')!.vqa);
     expect(await page.isHidden('#error')).toBe(true);

@@ -10,7 +10,7 @@
  * Errors go through messages.ts only.
  */
 import './style.css';
-import { ResilientMobileMM, type BackendSwitch, type ResilientResult } from 'mobile-mm';
+import { ResilientMobileMM, isMobileMMError, type BackendSwitch, type ImageInput, type ResilientResult } from 'mobile-mm';
 import { describeError } from './messages.js';
 import { keepModelsOffline, modelsCached, serviceWorkerControl } from './offline.js';
 
@@ -285,10 +285,20 @@ async function run(): Promise<void> {
       if (tok.index === 0) ui.answer.textContent = ''; // a fallback to another backend starts over
       ui.answer.append(document.createTextNode(tok.text));
     };
+    const call = (image: ImageInput): Promise<ResilientResult> =>
+      t === 'caption' ? mm.caption(image, { onToken }) : t === 'ocr' ? mm.ocr(image, { onToken }) : mm.vqa(image, ui.question.value, { onToken });
     let r: ResilientResult;
-    if (t === 'caption') r = await mm.caption(bytes, { onToken });
-    else if (t === 'ocr') r = await mm.ocr(bytes, { onToken });
-    else r = await mm.vqa(bytes, ui.question.value, { onToken });
+    let decodedHere = '';
+    try {
+      r = await call(bytes); // PNG/JPEG bytes as they are: decoded by the library, as in Node
+    } catch (e) {
+      // A phone photo over the pixel limit, or a format the library does not read (WebP, HEIC, ...): let the browser decode and scale it.
+      if (!isMobileMMError(e, 'IMAGE_TOO_LARGE') && !isMobileMMError(e, 'IMAGE_UNSUPPORTED_FORMAT')) throw e;
+      const pixels = await decodeInBrowser(bytes).catch(() => null);
+      if (pixels === null) throw e;
+      decodedHere = ` Decoded and scaled to ${pixels.width}×${pixels.height} by the browser (${describeError(e).code} from the library).`;
+      r = await call(pixels);
+    }
     ui.answer.textContent = r.text;
     ui.answer.dataset.task = t;
     ui.t.pre.textContent = ms(r.timings.preprocessMs);
@@ -300,7 +310,7 @@ async function run(): Promise<void> {
       ui.t.first.textContent = ms(performance.now());
     }
     const notes = [...r.notes, ...(r.outOfVocabulary.length > 0 ? [`Words the model does not know: ${r.outOfVocabulary.join(', ')}.`] : [])];
-    ui.notes.textContent = `${r.backend}, ${r.variant}, ${r.profile}${r.cached ? ', image features from the cache' : ''}. ${notes.join(' ')}`.trim();
+    ui.notes.textContent = `${r.backend}, ${r.variant}, ${r.profile}${r.cached ? ', image features from the cache' : ''}.${decodedHere} ${notes.join(' ')}`.trim();
     showHealth();
     setBusy('ready');
   } catch (e) {
@@ -312,6 +322,29 @@ async function run(): Promise<void> {
     ui.answer.setAttribute('aria-busy', 'false');
     state.running = false;
     setBusy(state.mm === null ? 'error' : 'ready');
+  }
+}
+
+/** Longest side the browser scales a picture to before the model sees it (the model reads 64×64 scenes and 32×128 lines). */
+const BROWSER_DECODE_MAX_SIDE = 512;
+
+/** Decodes any image the browser can show, scaled to at most BROWSER_DECODE_MAX_SIDE, as RGBA pixels. */
+async function decodeInBrowser(bytes: Uint8Array): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
+  try {
+    const scale = Math.min(1, BROWSER_DECODE_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const width = Math.max(1, Math.round(bitmap.width * scale));
+    const height = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext('2d');
+    if (ctx === null) throw new Error('no 2D canvas');
+    ctx.drawImage(bitmap, 0, 0, width, height);
+    const { data } = ctx.getImageData(0, 0, width, height);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height };
+  } finally {
+    bitmap.close();
   }
 }
 
