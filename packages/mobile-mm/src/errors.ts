@@ -14,6 +14,8 @@ export const PROMPT_TOO_LONG = 'PROMPT_TOO_LONG';
 export const PROMPT_INVALID = 'PROMPT_INVALID';
 /** The model folder (or a file in it) does not exist. */
 export const MODEL_NOT_FOUND = 'MODEL_NOT_FOUND';
+/** A model folder over HTTP could not be downloaded: a network failure (offline, not cached), an HTTP error other than 404, or a body cut short. */
+export const MODEL_DOWNLOAD_FAILED = 'MODEL_DOWNLOAD_FAILED';
 /** The requested variant and the checkpoint's quantization disagree. */
 export const MODEL_VARIANT_MISMATCH = 'MODEL_VARIANT_MISMATCH';
 /** A call on an instance after dispose(). */

@@ -71,8 +71,15 @@ it('webgl and wasm give the same answers', () => {
 });
 
 it('takes an explicit modelDir URL, and a missing one fails with MODEL_NOT_FOUND', async () => {
-  const mm = await MobileMultiModalLLM.create({ backend: 'wasm', modelDir: bundledModelUrl('fp32').href, variant: 'fp32' });
+  const progress: { loaded: number; total: number | null; filesDone: number }[] = [];
+  const mm = await MobileMultiModalLLM.create({ backend: 'wasm', modelDir: bundledModelUrl('fp32').href, variant: 'fp32', onProgress: (p) => progress.push({ ...p }) });
   expect(mm.health().model.name).toBe('tiny-fp32');
+  // The download reported its bytes as they came, up to the three files' size.
+  const last = progress.at(-1)!;
+  expect(last.filesDone).toBe(3);
+  expect(last.loaded).toBeGreaterThan(4_000_000);
+  if (last.total !== null) expect(last.loaded).toBe(last.total);
+  for (let i = 1; i < progress.length; i++) expect(progress[i].loaded).toBeGreaterThanOrEqual(progress[i - 1].loaded);
   mm.dispose();
   const e = await MobileMultiModalLLM.create({ backend: 'wasm', modelDir: new URL('/no-such-model/', location.href) }).then(
     () => null,

@@ -34,6 +34,7 @@ import {
 import { ENV_VARS, PROFILE_SETTINGS, resolveConfig, type BackendOption, type MobileMMOptions, type Profile, type ResolvedConfig, type Variant } from './config.js';
 import { DISPOSED, INTERNAL, MODEL_NOT_FOUND, MODEL_VARIANT_MISMATCH, mmError } from './errors.js';
 import { bundledModelUrl, displayLocation, modelExists } from './model-dir.js';
+import { downloadModel, isDownloadLocation, type ModelDownloadProgressCallback } from './download.js';
 import { outOfVocabulary, validatePrompt } from './prompt.js';
 import type { ModelTelemetry } from '@mobile-mm/telemetry';
 import { instrumentCall, takeTelemetryOption, type TelemetryCreateOptions } from './instrument.js';
@@ -141,6 +142,24 @@ export interface Health {
   disposed: boolean;
 }
 
+/** create()'s options: the configuration (config.ts), telemetry, and the model download's progress callback. */
+export interface MobileMMCreateOptions extends MobileMMOptions, TelemetryCreateOptions {
+  /** Called as the model's bytes arrive when it is fetched over HTTP (always in a browser; http(s) URLs in Node). Not called for local folders. */
+  onProgress?: ModelDownloadProgressCallback;
+}
+
+/** Splits off `onProgress` (not a configuration field: resolveConfig refuses unknown names). */
+export function takeProgressOption<T>(options: T): [ModelDownloadProgressCallback | undefined, T] {
+  if (options === null || typeof options !== 'object' || !('onProgress' in options)) return [undefined, options];
+  const { onProgress, ...rest } = options as T & { onProgress?: unknown };
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new MobileMMError('INVALID_CONFIG', 'config.onProgress: must be a function (called with {loaded, total, file, filesDone, files}) or undefined.', {
+      field: 'onProgress',
+    });
+  }
+  return [onProgress as ModelDownloadProgressCallback | undefined, rest as T];
+}
+
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function variantOf(q: ModelQuantization | null): ModelVariant {
@@ -160,7 +179,7 @@ interface Loaded {
 }
 
 /** Finds and loads the checkpoint the config asks for. */
-async function loadConfigured(config: ResolvedConfig): Promise<Loaded> {
+async function loadConfigured(config: ResolvedConfig, onProgress?: ModelDownloadProgressCallback): Promise<Loaded> {
   const notes: string[] = [];
   let dir: string | URL;
   if (config.modelDir !== null) {
@@ -180,13 +199,18 @@ async function loadConfigured(config: ResolvedConfig): Promise<Loaded> {
       `model folder ${JSON.stringify(shown)} ${detail}${config.modelDir === null && config.variant === 'int2' ? ' (the INT2 model has not been exported into this package yet; use variant "fp32")' : ''}.`,
       { dir: shown, variant: config.variant, ...(cause instanceof MobileMMError ? { file: cause.details?.file } : {}) },
     );
-  if (!(await modelExists(dir))) throw missing('does not exist or has no config.json');
   let loaded: Awaited<ReturnType<typeof loadModel>>;
-  try {
-    loaded = await loadModel(dir);
-  } catch (e) {
-    if (isMobileMMError(e, 'FILE_NOT_FOUND')) throw missing(`is incomplete: ${e.message}`, e);
-    throw e;
+  if (isDownloadLocation(dir)) {
+    // Over HTTP: the three files in one go with progress; a 404 is MODEL_NOT_FOUND, a broken download MODEL_DOWNLOAD_FAILED.
+    loaded = await loadModel(await downloadModel(dir, shown, onProgress));
+  } else {
+    if (!(await modelExists(dir))) throw missing('does not exist or has no config.json');
+    try {
+      loaded = await loadModel(dir);
+    } catch (e) {
+      if (isMobileMMError(e, 'FILE_NOT_FOUND')) throw missing(`is incomplete: ${e.message}`, e);
+      throw e;
+    }
   }
   const actual = variantOf(loaded.quantization);
   if (config.variant !== null && actual !== config.variant) {
@@ -223,11 +247,12 @@ export class MobileMultiModalLLM {
    * Starts the backend and loads the model. Options win over MOBILE_MM_*
    * environment variables; see config.ts for every field and default.
    */
-  static async create(options: MobileMMOptions & TelemetryCreateOptions = {}): Promise<MobileMultiModalLLM> {
-    const [telemetry, configOptions] = takeTelemetryOption(options);
+  static async create(options: MobileMMCreateOptions = {}): Promise<MobileMultiModalLLM> {
+    const [onProgress, rest] = takeProgressOption(options);
+    const [telemetry, configOptions] = takeTelemetryOption(rest);
     const config = resolveConfig(configOptions);
     const backend = await setupBackend(config.backend);
-    const loaded = await loadConfigured(config);
+    const loaded = await loadConfigured(config, onProgress);
     return new MobileMultiModalLLM(loaded.model, config, backend, variantOf(loaded.quantization), loaded, telemetry);
   }
 

@@ -26,6 +26,7 @@ export {
   type CallTimings,
   type GenerateCallOptions,
   type Health,
+  type MobileMMCreateOptions,
   type ModelVariant,
   type StreamToken,
 } from './facade.js';
@@ -61,6 +62,7 @@ export {
 } from './config.js';
 export { validatePrompt, outOfVocabulary } from './prompt.js';
 export { bundledModelUrl, modelExists } from './model-dir.js';
-export { PROMPT_EMPTY, PROMPT_TOO_LONG, PROMPT_INVALID, MODEL_NOT_FOUND, MODEL_VARIANT_MISMATCH, DISPOSED, INTERNAL } from './errors.js';
+export type { ModelDownloadProgress, ModelDownloadProgressCallback } from './download.js';
+export { PROMPT_EMPTY, PROMPT_TOO_LONG, PROMPT_INVALID, MODEL_NOT_FOUND, MODEL_DOWNLOAD_FAILED, MODEL_VARIANT_MISMATCH, DISPOSED, INTERNAL } from './errors.js';
 export { MobileMMError, isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 export type { ImageInput, ImageKind, Decoding } from '@mobile-mm/vision';

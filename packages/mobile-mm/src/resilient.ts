@@ -21,11 +21,11 @@ import { DEFAULT_BACKEND_ORDER, Resilience, type AttemptContext, type BackendSwi
 import type { BackendName } from '@mobile-mm/core';
 import { MobileMMError } from '@mobile-mm/core';
 import type { ImageInput } from '@mobile-mm/vision';
-import { resolveConfig, type MobileMMOptions, type Profile } from './config.js';
-import { MobileMultiModalLLM, type CallOptions, type CallResult, type GenerateCallOptions, type Health } from './facade.js';
-import { takeTelemetryOption, type TelemetryCreateOptions } from './instrument.js';
+import { resolveConfig, type Profile } from './config.js';
+import { MobileMultiModalLLM, takeProgressOption, type CallOptions, type CallResult, type GenerateCallOptions, type Health, type MobileMMCreateOptions } from './facade.js';
+import { takeTelemetryOption } from './instrument.js';
 
-export interface ResilientMobileMMOptions extends MobileMMOptions, TelemetryCreateOptions {
+export interface ResilientMobileMMOptions extends MobileMMCreateOptions {
   /** The policies; see @mobile-mm/resilience ResilienceOptions. A `backend` other than 'auto' goes first in the fallback order. */
   resilience?: ResilienceOptions;
 }
@@ -65,7 +65,8 @@ export class ResilientMobileMM {
   /** Validates the options, then loads the model on the first backend that starts (the others load when first needed). */
   static async create(options: ResilientMobileMMOptions = {}): Promise<ResilientMobileMM> {
     const { resilience: policy = {}, ...mmOptions } = options ?? {};
-    const [telemetry, configOptions] = takeTelemetryOption(mmOptions);
+    const [, withoutProgress] = takeProgressOption(mmOptions); // onProgress goes to each backend's create()
+    const [telemetry, configOptions] = takeTelemetryOption(withoutProgress);
     const config = resolveConfig(configOptions); // INVALID_CONFIG before anything starts
     const first = config.backend === 'auto' ? [] : [config.backend];
     const order = policy.backends ?? [...first, ...DEFAULT_BACKEND_ORDER.filter((b) => !first.includes(b))];

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '@mobile-mm/core';
-import { loadBackend } from '@mobile-mm/core/backend';
+import { setupBackend } from '@mobile-mm/core/backend';
 import { webglContextOf } from './context-loss.js';
 
 export interface ProbeResult {
@@ -52,8 +52,9 @@ export async function probeBackend(backend: BackendName, options: { timeoutMs?: 
     timer = setTimeout(() => resolve(done(false, `no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   const run = async (): Promise<ProbeResult> => {
-    // Backends are imported on demand (@mobile-mm/core/backend): register this one's factory first.
-    if (tf.findBackendFactory(backend) == null) await loadBackend(backend).catch(() => undefined);
+    // Backends are imported on demand (@mobile-mm/core/backend): start this one through setupBackend, which also
+    // points wasm at its binaries (a bundled page sets MOBILE_MM_WASM_PATH; a bare tf.setBackend('wasm') would not use it).
+    if (tf.findBackend(backend) == null) await setupBackend(backend).catch(() => undefined);
     if (tf.findBackend(backend) == null && !(await tf.setBackend(backend).catch(() => false))) return done(false, 'not registered or failed to start');
     if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) return done(false, 'tf.setBackend returned false');
     const gl = backend === 'webgl' ? webglContextOf(tf.findBackend('webgl')) : null;

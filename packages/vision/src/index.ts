@@ -50,7 +50,7 @@ export { VisionEncoder } from './model/vision-encoder.js';
 export { VisionLanguageModel } from './model/model.js';
 export { growVocabulary } from './model/grow-vocabulary.js';
 export { batchCtc, batchTokens, taskShare, type TaskExample, type TrainBatch } from './model/batching.js';
-export { saveModel, loadModel, weightSpec, kernelName, linearKernelNames, linearByName, TOKENIZER_FILE, type ModelQuantization, type SaveModelOptions } from './model/checkpoint.js';
+export { saveModel, loadModel, weightSpec, kernelName, linearKernelNames, linearByName, TOKENIZER_FILE, type ModelFiles, type ModelQuantization, type SaveModelOptions } from './model/checkpoint.js';
 export {
   DECODINGS,
   TASKS,

@@ -28,6 +28,7 @@ import {
   readText,
   saveCheckpoint,
   writeBytes,
+  type ByteSource,
   type SafetensorsEntry,
   type WeightSpec,
 } from '@mobile-mm/core';
@@ -37,6 +38,8 @@ import { SceneTokenizer } from './scene-tokenizer.js';
 import type { VisionLanguageConfig } from './config.js';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
+/** How error messages name a checkpoint given as files rather than a folder. */
+const CHECKPOINT_FILES_IN_HAND = '(the checkpoint files given)';
 
 /** What config.json records about a packed checkpoint. */
 export interface ModelQuantization {
@@ -121,14 +124,29 @@ function quantizationOf(config: Record<string, unknown>, dir: string | URL): Mod
   return q;
 }
 
+/** A checkpoint's three files already in hand (e.g. downloaded with progress): bytes, a Blob, or a location each. */
+export interface ModelFiles {
+  /** config.json */
+  config: ByteSource;
+  /** tokenizer.json */
+  tokenizer: ByteSource;
+  /** model.safetensors */
+  weights: ByteSource;
+}
+
 /**
- * Builds the model a checkpoint folder (path or URL) describes and loads its
- * weights, float or packed. A packed checkpoint registers the int2 kernels
- * on the current backend.
+ * Builds the model a checkpoint folder (path or URL) — or its three files
+ * (ModelFiles) — describes and loads its weights, float or packed. A packed
+ * checkpoint registers the int2 kernels on the current backend.
  */
-export async function loadModel(dir: string | URL): Promise<{ model: VisionLanguageModel; config: Record<string, unknown>; quantization: ModelQuantization | null }> {
-  const tokenizer = SceneTokenizer.fromJSON(JSON.parse(await readText(await joinLocation(dir, TOKENIZER_FILE))));
-  const file = await loadCheckpoint(dir);
+export async function loadModel(
+  source: string | URL | ModelFiles,
+): Promise<{ model: VisionLanguageModel; config: Record<string, unknown>; quantization: ModelQuantization | null }> {
+  const inHand = typeof source === 'object' && source !== null && !(source instanceof URL);
+  const dir = inHand ? CHECKPOINT_FILES_IN_HAND : source;
+  const tokenizerText = await readText(inHand ? source.tokenizer : await joinLocation(source, TOKENIZER_FILE));
+  const tokenizer = SceneTokenizer.fromJSON(JSON.parse(tokenizerText));
+  const file = await loadCheckpoint(inHand ? { weights: source.weights, config: source.config } : source);
   const config = file.config as Record<string, unknown> | null;
   if (!config || typeof config !== 'object' || !config.model) {
     throw new MobileMMError('INVALID_CONFIG', `config.model: missing in ${String(dir)}/config.json.`, { field: 'model' });

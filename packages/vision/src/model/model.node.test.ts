@@ -3,7 +3,7 @@
  * a small model overfits a fixed batch of SynthScenes samples, and a saved
  * checkpoint reloads to identical logits.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -150,6 +150,28 @@ it('saves and reloads a checkpoint with identical logits, and rejects a mismatch
   await expect(loadModel(dir)).rejects.toSatisfy(
     (e: unknown) => isMobileMMError(e, 'WEIGHTS_MISMATCH') && /decoder\./.test((e as Error).message),
   );
+  tf.dispose([...batch.groups.map((g) => g.images), batch.inputs, batch.targets, batch.weights]);
+  model.dispose();
+});
+
+it('loads the same model from its three files in hand (bytes, as a browser download gives them) as from the folder', async () => {
+  const model = smallModel();
+  const batch = batchOf(model);
+  const sub = path.join(dir, 'in-hand');
+  await saveModel(model, sub);
+  const before = tf.memory().numTensors;
+  const read = (f: string) => readFile(path.join(sub, f)).then((b) => new Uint8Array(b));
+  const files = { config: await read('config.json'), tokenizer: await read('tokenizer.json'), weights: await read('model.safetensors') };
+  const { model: fromBytes, quantization } = await loadModel(files);
+  expect(quantization).toBeNull();
+  const a = tf.tidy(() => model.loss(batch, false));
+  const b = tf.tidy(() => fromBytes.loss(batch, false));
+  expect((await b.data())[0]).toBe((await a.data())[0]);
+  tf.dispose([a, b]);
+  fromBytes.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  // Damaged bytes fail as a damaged folder does.
+  await expect(loadModel({ ...files, weights: files.weights.subarray(0, 100) })).rejects.toSatisfy((e: unknown) => isMobileMMError(e, 'SAFETENSORS_CORRUPT'));
   tf.dispose([...batch.groups.map((g) => g.images), batch.inputs, batch.targets, batch.weights]);
   model.dispose();
 });
