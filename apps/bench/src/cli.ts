@@ -4,6 +4,8 @@
  * npm run bench -- report   (REPORT.md + charts/*.svg from the results' JSON; summary.ts)
  * npm run bench -- serve [--quick] [--soak N] [--out DIR]   (HTTP server under load; serve.ts; not part of `all`)
  * npm run bench -- runtimes-report [--quick]   (runtimes.md + charts/runtimes.svg from runtimes.json)
+ * npm run bench -- profile [--preset tinyAux] [--out DIR]   (one decode step op by op, tf.profile; profile-step.ts)
+ * npm run bench -- scale [--quick] [--json FILE] [--backends cpu,wasm] [--presets tiny,small,base]   (decode ms/token vs memory bandwidth; scale.ts)
  *
  * Writes JSON and a markdown table per suite to apps/bench/results/.
  * A benchmark, not a test: nothing here asserts a time.
@@ -12,6 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '@mobile-mm/core';
+import type { PresetName } from '@mobile-mm/vision';
 import { setupBackend } from '@mobile-mm/core/backend';
 import { registerInt2Kernels } from '@mobile-mm/int2';
 import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from './kernels.js';
@@ -22,6 +25,8 @@ import { ocrPeerCli } from './ocr-peer.js';
 import { runtimesCli, runtimesReportCli } from './runtimes.js';
 import { writeReport } from './summary.js';
 import { runServeSuite, serveTables } from './serve.js';
+import { profileDecodeStep, profileTables } from './profile-step.js';
+import { runScaleSuite, scaleTable, SCALE_PRESETS, type ScalePreset } from './scale.js';
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
 const SUITES = ['kernels', 'model', 'train', 'ocr-peer', 'runtimes'] as const;
@@ -129,8 +134,76 @@ async function serve(args: string[]): Promise<void> {
   console.log(md);
 }
 
+async function scale(args: string[]): Promise<void> {
+  let quick = false;
+  let json: string | undefined;
+  let out = RESULTS;
+  let backends: ('cpu' | 'wasm')[] = ['cpu', 'wasm'];
+  let presets: ScalePreset[] = [...SCALE_PRESETS];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--json') json = path.resolve(args[++i] ?? usage('--json needs a file'));
+    else if (a === '--out') out = path.resolve(args[++i] ?? usage('--out needs a folder'));
+    else if (a === '--backends') {
+      backends = (args[++i] ?? '').split(',').filter(Boolean) as ('cpu' | 'wasm')[];
+      for (const b of backends) if (b !== 'cpu' && b !== 'wasm') usage(`scale runs on cpu and wasm; got "${b}"`);
+    } else if (a === '--presets') {
+      presets = (args[++i] ?? '').split(',').filter(Boolean) as ScalePreset[];
+      for (const p of presets) if (!(SCALE_PRESETS as readonly string[]).includes(p)) usage(`scale presets: ${SCALE_PRESETS.join(', ')}; got "${p}"`);
+    } else usage(`unknown option "${a}" for scale`);
+  }
+  const machine = nodeMachine();
+  const t0 = performance.now();
+  const r = await runScaleSuite({
+    presets,
+    backends,
+    variants: ['fp32', 'int2', 'int4'],
+    tokens: quick ? 8 : 24,
+    rounds: quick ? 2 : 5,
+    onLine: (l) => console.error(`  ${l}`),
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const doc = { machine, quick, wallS, bandwidth: r.bandwidth, rows: r.rows };
+  const name = quick ? 'scale.quick' : 'scale';
+  await mkdir(out, { recursive: true });
+  await writeFile(json ?? path.join(out, `${name}.json`), JSON.stringify(doc, null, 2));
+  const md =
+    `# Scale: decode speed of the tiny, small and base decoders vs memory bandwidth (Node)\n\n${machineLine(machine)}\n\n` +
+    `Random weights; ${PROMPT_NOTE} Method: apps/bench/README.md (scale). Suite wall time ${wallS.toFixed(0)} s.\n\n${scaleTable(r)}\n`;
+  if (!json) await writeFile(path.join(out, `${name}.md`), md);
+  console.log(md);
+}
+
+const PROMPT_NOTE = 'greedy decoding through core generate() with the KV cache; prompt 8 tokens, memory 64 tokens.';
+
+async function profile(args: string[]): Promise<void> {
+  let preset: PresetName = 'tinyAux';
+  let out = RESULTS;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--preset') preset = (args[++i] ?? usage('--preset needs a name')) as PresetName;
+    else if (args[i] === '--out') out = path.resolve(args[++i] ?? usage('--out needs a folder'));
+    else usage(`unknown option "${args[i]}" for profile`);
+  }
+  const machine = nodeMachine();
+  const rows = await profileDecodeStep({ preset, backends: ['cpu', 'wasm'], reps: 40 });
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, 'profile-step.json'), JSON.stringify({ machine, rows }, null, 2));
+  const md =
+    `# One decode step op by op (tf.profile, Node)\n\n${machineLine(machine)}\n\n` +
+    `Preset ${preset}'s decoder (random weights), one new token after an 8-token prompt, 64 memory tokens, logits read back. ` +
+    'Σ kernel ms from tf.profile; step wall ms = median of 40 unprofiled steps. Method: apps/bench/README.md (profile).\n\n' +
+    `${profileTables(rows)}\n`;
+  await writeFile(path.join(out, 'profile-step.md'), md);
+  console.log(md);
+}
+
 const argv = process.argv.slice(2);
-if (argv[0] === 'report') {
+if (argv[0] === 'profile') {
+  await profile(argv.slice(1));
+} else if (argv[0] === 'scale') {
+  await scale(argv.slice(1));
+} else if (argv[0] === 'report') {
   const r = await writeReport(RESULTS);
   console.log(`wrote ${path.join(RESULTS, 'REPORT.md')} and ${r.charts.size} charts from ${r.sources.join(', ')}`);
 } else if (argv[0] === 'serve') {

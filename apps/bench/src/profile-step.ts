@@ -1,0 +1,106 @@
+/**
+ * One decode step, op by op (`npm run bench -- profile [--preset tinyAux]`):
+ * tf.profile over TextDecoder.step (one new token after an 8-token prompt,
+ * memory of 64 tokens, the KV cache) of a preset's decoder, fp32 and INT2,
+ * on cpu and wasm. Per kernel name: calls and summed kernel ms; per step:
+ * the kernel count, Σ kernel ms, and the step's wall time measured without
+ * the profiler (median of many), so wall − Σ kernel is what dispatch,
+ * tidy/engine bookkeeping and JS around the kernels cost.
+ *
+ * Random weights (shape is all that matters for timing); the shipped model
+ * (tinyAux) has the same decoder.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { TextDecoder as CoreTextDecoder, type KVCache } from '@mobile-mm/core';
+import { setupBackend } from '@mobile-mm/core/backend';
+import { linearFormat, registerInt2Kernels } from '@mobile-mm/int2';
+import { MOBILE_MM_PRESETS, SceneTokenizer, type PresetName } from '@mobile-mm/vision';
+import { summarize } from './stats.js';
+
+export interface StepProfile {
+  backend: 'cpu' | 'wasm';
+  variant: 'fp32' | 'int2';
+  preset: string;
+  kernels: number;
+  kernelMs: number;
+  wallMs: number;
+  byKernel: { name: string; calls: number; ms: number }[];
+}
+
+export async function profileDecodeStep(o: { preset: PresetName; backends: ('cpu' | 'wasm')[]; reps: number }): Promise<StepProfile[]> {
+  const vocabSize = new SceneTokenizer().vocabSize;
+  const p = MOBILE_MM_PRESETS[o.preset];
+  const out: StepProfile[] = [];
+  for (const backend of o.backends) {
+    await setupBackend(backend);
+    registerInt2Kernels(backend);
+    for (const variant of ['fp32', 'int2'] as const) {
+      const dec = new CoreTextDecoder({ ...p.decoder, vocabSize, memoryDim: p.encoder.dim }, { name: `profile_${variant}` });
+      if (variant === 'int2') for (const l of Object.values(dec.linears())) l.toQuantized(linearFormat({ bits: 2 }));
+      const memory = tf.randomNormal([1, 64, p.encoder.dim], 0, 1, 'float32', 3) as tf.Tensor3D;
+      const prompt = tf.tensor2d([[1, 5, 6, 7, 8, 9, 10, 2]], [1, 8], 'int32');
+      const next = tf.tensor2d([[11]], [1, 1], 'int32');
+      // One step as generation runs it: logits of the last position read back to the host.
+      const step = async (cache: KVCache): Promise<void> => {
+        const r = dec.step(next, cache, memory);
+        await r.logits.data();
+        r.logits.dispose();
+        r.cache.dispose();
+      };
+      const fresh = (): KVCache => {
+        const r = dec.step(prompt, null, memory);
+        r.logits.dispose();
+        return r.cache;
+      };
+      for (let i = 0; i < 5; i++) await step(fresh()); // warm-up
+      const wall: number[] = [];
+      for (let i = 0; i < o.reps; i++) {
+        const cache = fresh();
+        const t0 = performance.now();
+        await step(cache);
+        wall.push(performance.now() - t0);
+      }
+      const cache = fresh();
+      const info = await tf.profile(() => step(cache));
+      const by = new Map<string, { calls: number; ms: number }>();
+      let kernelMs = 0;
+      for (const k of info.kernels) {
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        kernelMs += ms;
+        const e = by.get(k.name) ?? { calls: 0, ms: 0 };
+        e.calls++;
+        e.ms += ms;
+        by.set(k.name, e);
+      }
+      out.push({
+        backend,
+        variant,
+        preset: o.preset,
+        kernels: info.kernels.length,
+        kernelMs,
+        wallMs: summarize(wall).median,
+        byKernel: [...by.entries()].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms),
+      });
+      tf.dispose([memory, prompt, next]);
+      dec.dispose();
+    }
+  }
+  return out;
+}
+
+export function profileTables(rows: StepProfile[]): string {
+  const f = (x: number, d = 3) => x.toFixed(d);
+  const head = [
+    '| backend | variant | kernels per step | Σ kernel ms | step wall ms | wall − Σ kernel |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.backend} | ${r.variant} | ${r.kernels} | ${f(r.kernelMs)} | ${f(r.wallMs)} | ${f(r.wallMs - r.kernelMs)} |`),
+  ].join('\n');
+  const detail = rows
+    .map(
+      (r) =>
+        `### ${r.backend} ${r.variant}\n\n| kernel | calls | Σ ms |\n|---|---:|---:|\n` +
+        r.byKernel.map((k) => `| ${k.name} | ${k.calls} | ${f(k.ms)} |`).join('\n'),
+    )
+    .join('\n\n');
+  return `${head}\n\n${detail}`;
+}
