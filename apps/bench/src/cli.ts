@@ -20,7 +20,7 @@ import { registerInt2Kernels } from '@mobile-mm/int2';
 import { FULL_SHAPES, QUICK_SHAPES, runKernelSuite, type KernelCase } from './kernels.js';
 import { kernelTable, machineLine } from './report.js';
 import { nodeMachine } from './machine.js';
-import { modelTables, runModelSuite } from './model.js';
+import { abTable, modelTables, runModelAb, runModelSuite } from './model.js';
 import { ocrPeerCli } from './ocr-peer.js';
 import { runtimesCli, runtimesReportCli } from './runtimes.js';
 import { writeReport } from './summary.js';
@@ -44,16 +44,23 @@ function parse(argv: string[]) {
   let quick = false;
   let backends: BackendName[] = ['cpu', 'wasm'];
   let out = RESULTS;
+  let fusedAblation = false;
+  let ab = false;
+  let calls: number | undefined;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
+    else if (a === '--fused-ablation') fusedAblation = true;
+    else if (a === '--ab') ab = true;
+    else if (a === '--calls') calls = Number(argv[++i]);
     else if (a === '--backends') {
       backends = (argv[++i] ?? '').split(',').filter(Boolean) as BackendName[];
       for (const b of backends) if (b !== 'cpu' && b !== 'wasm') usage(`backend "${b}" does not run in Node; use npm run bench:browser for webgl`);
     } else if (a === '--out') out = path.resolve(argv[++i] ?? usage('--out needs a folder'));
     else usage(`unknown option "${a}"`);
   }
-  return { suite, quick, backends, out };
+  if (calls !== undefined && !(Number.isSafeInteger(calls) && calls > 0)) usage('--calls takes a positive count');
+  return { suite, quick, backends, out, fusedAblation, ab, calls };
 }
 
 async function kernels(o: ReturnType<typeof parse>): Promise<void> {
@@ -85,14 +92,32 @@ async function kernels(o: ReturnType<typeof parse>): Promise<void> {
 
 async function model(o: ReturnType<typeof parse>): Promise<void> {
   const machine = nodeMachine();
+  if (o.ab) {
+    const t0 = performance.now();
+    const rows = await runModelAb({ backends: o.backends as ('cpu' | 'wasm')[], rounds: o.calls ?? (o.quick ? 4 : 30), warmup: 2, onLine: (l) => console.error(`  ${l}`) });
+    const wallS = (performance.now() - t0) / 1000;
+    await mkdir(o.out, { recursive: true });
+    await writeFile(path.join(o.out, 'model-ab.json'), JSON.stringify({ machine, wallS, rows }, null, 2));
+    const md =
+      `# Model A/B: fused decode kernels off/on, fp32 and int2, interleaved (Node)\n\n${machineLine(machine)}\n\n` +
+      'Both shipped models (tiny-fp32, tiny-int2) loaded at once; each round runs every task once per configuration on the same held-out image, ' +
+      'the configurations in a rotating order, so load on the shared machine hits all alike. Greedy decoding, profile balanced (OCR: the CTC head). ' +
+      '"unfused" = fused kernels off (MOBILE_MM_FUSED=0: the decode path before them, and what an fp32 app without @mobile-mm/int2 runs). ' +
+      '"decode ms / token" = decodeMs / (tokens + 1) per call, median (prefill included). "same answer" = share of calls whose text equals the ' +
+      `unfused run of the same variant on the same image. Suite wall time ${wallS.toFixed(0)} s.\n\n${abTable(rows)}\n`;
+    await writeFile(path.join(o.out, 'model-ab.md'), md);
+    console.log(md);
+    return;
+  }
   const r = await runModelSuite({
     backends: o.quick ? ['wasm'] : (o.backends as ('cpu' | 'wasm')[]),
     variants: ['fp32', 'int2'],
-    calls: o.quick ? 3 : 40,
+    calls: o.calls ?? (o.quick ? 3 : 40),
     warmup: o.quick ? 1 : 3,
+    fusedAblation: o.fusedAblation,
     onLine: (l) => console.error(`  ${l}`),
   });
-  const name = o.quick ? 'model-node.quick' : 'model-node';
+  const name = `${o.quick ? 'model-node.quick' : 'model-node'}${o.fusedAblation ? '.fused-ablation' : ''}`;
   await mkdir(o.out, { recursive: true });
   await writeFile(path.join(o.out, `${name}.json`), JSON.stringify({ machine, quick: o.quick, ...r }, null, 2));
   const md =
@@ -100,7 +125,11 @@ async function model(o: ReturnType<typeof parse>): Promise<void> {
     'Held-out SynthScenes images, a different one per call; greedy decoding (profile balanced; OCR: the CTC head on models that have one) unless stated; ' +
     'median, interquartile range and p95 per call after warm-up; calls/s = 1000 / mean. "vs fp32" = fp32 median on the same backend ' +
     'in this run / this median (>1 is faster). "right" = share of the timed answers that match the ground truth (a sanity check of the timed ' +
-    'outputs; accuracy at n = 1,000 is in the model cards). Load = create(): backend start + reading and uploading the weights.\n\n' +
+    'outputs; accuracy at n = 1,000 is in the model cards). Load = create(): backend start + reading and uploading the weights.' +
+    (o.fusedAblation
+      ? ' Fused ablation: each variant runs with the fused decode kernels off ("unfused", the code before them, and what an fp32 app without @mobile-mm/int2 runs) and on ("fused"); "vs fp32" compares with fp32 unfused, "vs unfused" with the same variant unfused.'
+      : '') +
+    '\n\n' +
     `${modelTables(r)}\n`;
   await writeFile(path.join(o.out, `${name}.md`), md);
   console.log(md);

@@ -31,6 +31,10 @@ import {
 } from '@mobile-mm/core';
 import { registerInt2Kernels } from '../register.js';
 import { linearFormat } from '../linear-format.js';
+import { quantizedMatMul } from '../ops.js';
+import { QuantizedTensor } from '../quantized-tensor.js';
+import { quantizeReference } from '../reference.js';
+import type { Bits } from '../kernel-names.js';
 
 const ATOL = 2e-6;
 const RTOL = 2e-6;
@@ -171,6 +175,46 @@ describeBackends('fused decode kernels', (env) => {
   });
 });
 
+describeBackends('Int2MatMul with the fused gelu epilogue', (env) => {
+  const gelu64 = (y: number) => y / (1 + Math.exp(-1.702 * y));
+  for (const [bits, M, K, N] of [[2, 1, 256, 300], [2, 5, 130, 64], [4, 3, 64, 70]] as [Bits, number, number, number][]) {
+    it(`bits ${bits}, [${M}, ${K}] · [${K}, ${N}] + bias: gelu(y) of the kernel's own linear output, in float64`, async () => {
+      registerInt2Kernels(env.backend as 'cpu' | 'wasm');
+      const w = Float32Array.from(randn(K * N, bits + K, 0.2));
+      const q = QuantizedTensor.fromCanonical({ ...quantizeReference(w, K, N, { bits, groupSize: 64, scaleDtype: 'float32' }), inDim: K, outDim: N, bits, groupSize: 64, scaleDtype: 'float32' });
+      const x = tf.tensor2d(f32(M * K, M + N, 1), [M, K]);
+      const bias = tf.tensor1d(f32(N, 70, 0.5));
+      const [lin, fused] = await expectNoLeak(async () => {
+        const a = quantizedMatMul(x, q, bias);
+        const b = q.matMulGelu(x, bias);
+        const out = [(await a.data()) as Float32Array, (await b.data()) as Float32Array];
+        tf.dispose([a, b]);
+        return out;
+      });
+      expectNear(fused, Float64Array.from(lin, gelu64), 1e-6, 1e-6, 'gelu epilogue');
+      // Under a gradient tape the epilogue runs as tfjs ops (the kernel has no gradient for it): same values, and a gradient.
+      const g = tf.grad((xv: tf.Tensor) => tf.sum(q.matMulGelu(xv as tf.Tensor2D, bias)))(x);
+      const gRef = tf.grad((xv: tf.Tensor) => {
+        const y = quantizedMatMul(xv as tf.Tensor2D, q, bias);
+        return tf.sum(tf.mul(y, tf.sigmoid(tf.mul(y, 1.702))));
+      })(x);
+      expectNear((await g.data()) as Float32Array, Float64Array.from((await gRef.data()) as Float32Array), 1e-5, 1e-5, 'gradient');
+      tf.dispose([g, gRef, x, bias]);
+      q.dispose();
+    });
+  }
+
+  it('rejects an unknown activation with INVALID_ARGUMENT', () => {
+    registerInt2Kernels(env.backend as 'cpu' | 'wasm');
+    const q = QuantizedTensor.fromCanonical({ ...quantizeReference(new Float32Array(64 * 4).fill(1), 64, 4, { bits: 2, groupSize: 64, scaleDtype: 'float32' }), inDim: 64, outDim: 4, bits: 2, groupSize: 64, scaleDtype: 'float32' });
+    const x = tf.ones([1, 64]) as tf.Tensor2D;
+    const inputs = { x, codes: q.codes, scales: q.scales, mins: q.mins };
+    expect(() => tf.engine().runKernel('Int2MatMul', inputs, { ...q.attrs, activation: 'tanh' } as unknown as tf.NamedAttrMap)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    x.dispose();
+    q.dispose();
+  });
+});
+
 describeBackends('layers on the fused kernels vs their composite path', (env) => {
   afterEach(() => setFusedKernelsEnabled(true));
 
@@ -188,7 +232,7 @@ describeBackends('layers on the fused kernels vs their composite path', (env) =>
   it('LayerNorm', async () => {
     const ln = new LayerNorm({ dim: 96, name: 'fused_test_ln' });
     ln.build([null, 96]);
-    ln.getWeights().forEach((w, i) => w.assign(tf.tensor1d(f32(96, 40 + i))));
+    ln.getWeights().forEach((w, i) => (w as tf.Variable).assign(tf.tensor1d(f32(96, 40 + i))));
     const x = tf.tensor3d(f32(2 * 3 * 96, 41, 2), [2, 3, 96]);
     const [a, b] = await bothWays(async () => {
       const y = tf.tidy(() => ln.forward(x));
@@ -224,7 +268,7 @@ describeBackends('layers on the fused kernels vs their composite path', (env) =>
   for (const variant of ['fp32', 'int2'] as const) {
     it(`TextDecoder (${variant}): prefill + 6 greedy steps give the same tokens and close logits`, async () => {
       const dec = new CoreTextDecoder({ vocabSize: 50, dim: 64, numLayers: 2, numHeads: 4, maxLength: 16, memoryDim: 32 }, { name: `fused_test_dec_${variant}` });
-      dec.getWeights().forEach((w, i) => w.assign(tf.randomNormal(w.shape, 0, 0.3, 'float32', 60 + i)));
+      dec.getWeights().forEach((w, i) => (w as tf.Variable).assign(tf.randomNormal(w.shape, 0, 0.3, 'float32', 60 + i)));
       if (variant === 'int2') for (const l of Object.values(dec.linears())) l.toQuantized(linearFormat({ bits: 2 }));
       const memory = tf.tensor3d(f32(10 * 32, 61), [1, 10, 32]);
       const decode = async (): Promise<Float32Array> => {
