@@ -209,21 +209,24 @@ const PROMPT_NOTE = 'greedy decoding through core generate() with the KV cache; 
 async function profile(args: string[]): Promise<void> {
   let preset: PresetName = 'tinyAux';
   let out = RESULTS;
+  let backends: ('cpu' | 'wasm')[] = ['cpu', 'wasm'];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--preset') preset = (args[++i] ?? usage('--preset needs a name')) as PresetName;
+    else if (args[i] === '--backends') backends = (args[++i] ?? '').split(',').filter((b) => b === 'cpu' || b === 'wasm') as ('cpu' | 'wasm')[];
     else if (args[i] === '--out') out = path.resolve(args[++i] ?? usage('--out needs a folder'));
     else usage(`unknown option "${args[i]}" for profile`);
   }
   const machine = nodeMachine();
-  const rows = await profileDecodeStep({ preset, backends: ['cpu', 'wasm'], reps: 40 });
+  const rows = await profileDecodeStep({ preset, backends, reps: 40 });
   await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, 'profile-step.json'), JSON.stringify({ machine, rows }, null, 2));
+  const name = preset === 'tinyAux' ? 'profile-step' : `profile-step.${preset}`;
+  await writeFile(path.join(out, `${name}.json`), JSON.stringify({ machine, fused: process.env.MOBILE_MM_FUSED !== '0', rows }, null, 2));
   const md =
     `# One decode step op by op (tf.profile, Node)\n\n${machineLine(machine)}\n\n` +
-    `Preset ${preset}'s decoder (random weights), one new token after an 8-token prompt, 64 memory tokens, logits read back. ` +
+    `Fused decode kernels ${process.env.MOBILE_MM_FUSED === '0' ? 'OFF (MOBILE_MM_FUSED=0)' : 'on'}. Preset ${preset}'s decoder (random weights), one new token after an 8-token prompt, 64 memory tokens, logits read back. ` +
     'Σ kernel ms from tf.profile; step wall ms = median of 40 unprofiled steps. Method: apps/bench/README.md (profile).\n\n' +
     `${profileTables(rows)}\n`;
-  await writeFile(path.join(out, 'profile-step.md'), md);
+  await writeFile(path.join(out, `${name}.md`), md);
   console.log(md);
 }
 

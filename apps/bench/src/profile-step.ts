@@ -16,6 +16,7 @@ import { setupBackend } from '@mobile-mm/core/backend';
 import { linearFormat, registerInt2Kernels } from '@mobile-mm/int2';
 import { MOBILE_MM_PRESETS, SceneTokenizer, type PresetName } from '@mobile-mm/vision';
 import { summarize } from './stats.js';
+import { buildDecoder } from './scale.js';
 
 export interface StepProfile {
   backend: 'cpu' | 'wasm';
@@ -27,7 +28,7 @@ export interface StepProfile {
   byKernel: { name: string; calls: number; ms: number }[];
 }
 
-export async function profileDecodeStep(o: { preset: PresetName; backends: ('cpu' | 'wasm')[]; reps: number }): Promise<StepProfile[]> {
+export async function profileDecodeStep(o: { preset: PresetName; backends: readonly ('cpu' | 'wasm')[]; reps: number }): Promise<StepProfile[]> {
   const vocabSize = new SceneTokenizer().vocabSize;
   const p = MOBILE_MM_PRESETS[o.preset];
   const out: StepProfile[] = [];
@@ -35,8 +36,12 @@ export async function profileDecodeStep(o: { preset: PresetName; backends: ('cpu
     await setupBackend(backend);
     registerInt2Kernels(backend);
     for (const variant of ['fp32', 'int2'] as const) {
-      const dec = new CoreTextDecoder({ ...p.decoder, vocabSize, memoryDim: p.encoder.dim }, { name: `profile_${variant}` });
-      if (variant === 'int2') for (const l of Object.values(dec.linears())) l.toQuantized(linearFormat({ bits: 2 }));
+      // The shipped preset quantized for real; the big presets with random codes (scale.ts: same shapes, same speed, seconds not minutes).
+      const scalePreset = o.preset === 'small' || o.preset === 'base';
+      const dec = scalePreset
+        ? buildDecoder(o.preset as 'small' | 'base', variant, vocabSize, 8, 99).decoder
+        : new CoreTextDecoder({ ...p.decoder, vocabSize, memoryDim: p.encoder.dim }, { name: `profile_${variant}` });
+      if (variant === 'int2' && !scalePreset) for (const l of Object.values(dec.linears())) l.toQuantized(linearFormat({ bits: 2 }));
       const memory = tf.randomNormal([1, 64, p.encoder.dim], 0, 1, 'float32', 3) as tf.Tensor3D;
       const prompt = tf.tensor2d([[1, 5, 6, 7, 8, 9, 10, 2]], [1, 8], 'int32');
       const next = tf.tensor2d([[11]], [1, 1], 'int32');
