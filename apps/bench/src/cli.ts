@@ -224,7 +224,7 @@ async function profile(args: string[]): Promise<void> {
   const md =
     `# One decode step op by op (tf.profile, Node)\n\n${machineLine(machine)}\n\n` +
     `Fused decode kernels ${process.env.MOBILE_MM_FUSED === '0' ? 'OFF (MOBILE_MM_FUSED=0)' : 'on'}. Preset ${preset}'s decoder (random weights), one new token after an 8-token prompt, 64 memory tokens, logits read back. ` +
-    'Σ kernel ms from tf.profile; step wall ms = median of 40 unprofiled steps. Method: apps/bench/README.md (profile).\n\n' +
+    'Σ kernel ms from tf.profile (per kernel name the median over 5 profiled steps); step wall ms = median of 40 unprofiled steps. Method: apps/bench/README.md (profile).\n\n' +
     `${profileTables(rows)}\n`;
   await writeFile(path.join(out, `${name}.md`), md);
   console.log(md);
