@@ -130,6 +130,7 @@ describeBackends('fused decode kernels', (env) => {
     [2, 5, 3, 8, 5, true, 0], // a prompt: causal within itself
     [2, 3, 2, 16, 7, true, 4], // three new tokens after four cached ones
     [1, 4, 2, 4, 1, false, 0], // one key
+    [1, 2, 3, 7, 5, true, 3], // a head size that is not a multiple of 4 (the kernel's unrolled loops have tails)
   ] as const;
   for (const [B, T, H, D, S, causal, offset] of attentionCases) {
     it(`MobileMMAttention B ${B}, T ${T}, H ${H}, D ${D}, S ${S}${causal ? `, causal offset ${offset}` : ''} vs float64`, async () => {

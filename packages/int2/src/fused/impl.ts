@@ -58,7 +58,6 @@ export interface AttentionDims {
 export function attentionImpl(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, d: AttentionDims): void {
   const { B, T, H, D, S, scale, causal, queryOffset } = d;
   const p = new Float64Array(S);
-  const acc = new Float64Array(D);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const visible = causal ? Math.min(S, queryOffset + t + 1) : S;
@@ -68,9 +67,20 @@ export function attentionImpl(q: Float32Array, k: Float32Array, v: Float32Array,
         let max = -Infinity;
         for (let j = 0; j < visible; j++) {
           const ko = kvo + j * D;
-          let s = 0;
-          for (let e = 0; e < D; e++) s += q[qo + e] * k[ko + e];
-          s *= scale;
+          // Four accumulators: independent adds (the dot product is the kernel's hot loop).
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          let e = 0;
+          for (; e + 4 <= D; e += 4) {
+            s0 += q[qo + e] * k[ko + e];
+            s1 += q[qo + e + 1] * k[ko + e + 1];
+            s2 += q[qo + e + 2] * k[ko + e + 2];
+            s3 += q[qo + e + 3] * k[ko + e + 3];
+          }
+          for (; e < D; e++) s0 += q[qo + e] * k[ko + e];
+          const s = (s0 + s1 + s2 + s3) * scale;
           p[j] = s;
           if (s > max) max = s;
         }
@@ -80,13 +90,30 @@ export function attentionImpl(q: Float32Array, k: Float32Array, v: Float32Array,
           p[j] = w;
           total += w;
         }
-        acc.fill(0);
-        for (let j = 0; j < visible; j++) {
-          const w = p[j];
-          const vo = kvo + j * D;
-          for (let e = 0; e < D; e++) acc[e] += w * v[vo + e];
+        // Σ_j w_j·v[j, e] for each e, four columns at a time in locals (v is read with stride D: 16 KiB per head at most, in L1).
+        let e = 0;
+        for (; e + 4 <= D; e += 4) {
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          for (let j = 0, vo = kvo + e; j < visible; j++, vo += D) {
+            const w = p[j];
+            a0 += w * v[vo];
+            a1 += w * v[vo + 1];
+            a2 += w * v[vo + 2];
+            a3 += w * v[vo + 3];
+          }
+          out[qo + e] = a0 / total;
+          out[qo + e + 1] = a1 / total;
+          out[qo + e + 2] = a2 / total;
+          out[qo + e + 3] = a3 / total;
         }
-        for (let e = 0; e < D; e++) out[qo + e] = acc[e] / total;
+        for (; e < D; e++) {
+          let a = 0;
+          for (let j = 0; j < visible; j++) a += p[j] * v[kvo + j * D + e];
+          out[qo + e] = a / total;
+        }
       }
     }
   }
