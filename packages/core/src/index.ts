@@ -47,6 +47,15 @@ export {
 } from './layers/sinusoidal-positional-encoding.js';
 export { RotaryEmbedding, type RotaryEmbeddingArgs, rotaryTables } from './layers/rotary-embedding.js';
 export { LayerNorm, type LayerNormArgs } from './layers/layer-norm.js';
+export {
+  FUSED_ATTENTION,
+  FUSED_ATTENTION_MAX_QUERIES,
+  FUSED_LAYER_NORM,
+  fusedKernelAvailable,
+  setFusedKernelsEnabled,
+  type FusedAttentionAttrs,
+  type FusedLayerNormAttrs,
+} from './layers/fused.js';
 export { RMSNorm, type RMSNormArgs } from './layers/rms-norm.js';
 export {
   MultiHeadAttention,

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { MobileMMError } from '@mobile-mm/core';
 import { Int2MatMul, Int2Unpack } from './kernel-names.js';
 import { registerGradientConfig } from './kernel-registry.js';
 
@@ -23,6 +24,10 @@ export const int2MatMulGradConfig: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
     const dyT = dy as Tensor;
     const [codes, scales, mins] = saved;
+    if (attrs?.activation !== undefined && attrs.activation !== 'linear') {
+      // The fused epilogue is for inference (ops.ts uses it only with no tape recording).
+      throw new MobileMMError('UNSUPPORTED', `Int2MatMul: no gradient with activation "${String(attrs.activation)}"; use activation 'linear' and apply it as a separate op.`);
+    }
     return {
       x: () => {
         const w = tf.engine().runKernel(Int2Unpack, { codes, scales, mins }, attrs) as Tensor; // [K, N]

@@ -10,6 +10,7 @@ export {
   Int2Unpack,
   type Bits,
   type Int2MatMulAttrs,
+  type Int2MatMulActivation,
   type Int2MatMulInputs,
   type Int2PackAttrs,
   type Int2PackInputs,

@@ -49,4 +49,11 @@ export interface Int2MatMulInputs extends NamedTensorInfoMap {
   /** Optional; absent from the map when there is no bias. */
   bias?: TensorInfo;
 }
-export type Int2MatMulAttrs = QuantAttrs;
+/**
+ * activation (cpu and wasm only; absent = 'linear'): 'gelu' applies
+ * y·σ(1.702y) to x·ŵ + bias in the kernel (no gradient: inference only).
+ */
+export type Int2MatMulActivation = 'linear' | 'gelu';
+export interface Int2MatMulAttrs extends QuantAttrs {
+  activation?: Int2MatMulActivation;
+}

@@ -7,8 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorMap, Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { MobileMMError } from '@mobile-mm/core';
-import { Int2MatMul, Int2Pack, Int2Unpack, type Bits, type QuantAttrs } from './kernel-names.js';
+import { MobileMMError, fusedKernelAvailable } from '@mobile-mm/core';
+import { Int2MatMul, Int2Pack, Int2Unpack, type Bits, type Int2MatMulActivation, type Int2MatMulAttrs, type QuantAttrs } from './kernel-names.js';
+import { checkActivation } from './activation.js';
 import { DEFAULT_GROUP_SIZE, numGroups, type ScaleDtype } from './format.js';
 import { int2PackImpl } from './cpu/Int2Pack.js';
 import { backendLayout, checkQuantizedMeta, QuantizedTensor } from './quantized-tensor.js';
@@ -104,11 +105,12 @@ export function dequantize(q: QuantizedTensor): Tensor2D {
  * y = x · ŵ (+ bias). x is [M, K] or [B, T, K]; bias [N]. Differentiable with
  * respect to x and bias (the quantized weight is frozen; see gradients.ts).
  */
-export function quantizedMatMul(x: Tensor2D, q: QuantizedTensor, bias?: Tensor1D): Tensor2D;
-export function quantizedMatMul(x: Tensor3D, q: QuantizedTensor, bias?: Tensor1D): Tensor3D;
-export function quantizedMatMul(x: Tensor2D | Tensor3D, q: QuantizedTensor, bias?: Tensor1D): Tensor2D | Tensor3D;
-export function quantizedMatMul(x: Tensor2D | Tensor3D, q: QuantizedTensor, bias?: Tensor1D): Tensor2D | Tensor3D {
+export function quantizedMatMul(x: Tensor2D, q: QuantizedTensor, bias?: Tensor1D, activation?: Int2MatMulActivation): Tensor2D;
+export function quantizedMatMul(x: Tensor3D, q: QuantizedTensor, bias?: Tensor1D, activation?: Int2MatMulActivation): Tensor3D;
+export function quantizedMatMul(x: Tensor2D | Tensor3D, q: QuantizedTensor, bias?: Tensor1D, activation?: Int2MatMulActivation): Tensor2D | Tensor3D;
+export function quantizedMatMul(x: Tensor2D | Tensor3D, q: QuantizedTensor, bias?: Tensor1D, activation: Int2MatMulActivation = 'linear'): Tensor2D | Tensor3D {
   checkLive(q, 'quantizedMatMul');
+  checkActivation('quantizedMatMul', activation);
   checkFloat32(x, 'quantizedMatMul: x');
   const [K, N] = q.shape;
   if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== K) {
@@ -133,7 +135,12 @@ export function quantizedMatMul(x: Tensor2D | Tensor3D, q: QuantizedTensor, bias
     const x2: Tensor2D = x.rank === 3 ? tf.reshape(x, [x.shape[0] * x.shape[1], K]) : (x as Tensor2D); // [B·T, K]
     const inputs: NamedTensorMap = { x: x2, codes: q.codes, scales: q.scales, mins: q.mins };
     if (bias != null) inputs.bias = bias;
-    const y = tf.engine().runKernel(Int2MatMul, inputs, q.attrs as unknown as NamedAttrMap) as Tensor2D; // [M, N]
+    // The gelu epilogue runs in the kernel on cpu and wasm when no gradient is recorded; otherwise as tfjs ops after it.
+    const backend = tf.getBackend();
+    const fuse = activation === 'gelu' && (backend === 'cpu' || backend === 'wasm') && fusedKernelAvailable(Int2MatMul); // off under a gradient tape or MOBILE_MM_FUSED=0
+    const attrs: Int2MatMulAttrs = fuse ? { ...q.attrs, activation } : q.attrs;
+    let y = tf.engine().runKernel(Int2MatMul, inputs, attrs as unknown as NamedAttrMap) as Tensor2D; // [M, N]
+    if (activation === 'gelu' && !fuse) y = tf.mul(y, tf.sigmoid(tf.mul(y, 1.702))) as Tensor2D;
     return x.rank === 3 ? tf.reshape(y, [x.shape[0], x.shape[1], N]) as Tensor3D : y; // [B, T, N]
   });
 }

@@ -179,6 +179,11 @@ export class QuantizedTensor implements PackedLinear {
     return quantizedMatMul(x, this, bias);
   }
 
+  /** gelu(x · W + bias), gelu(y) = y·σ(1.702y): one Int2MatMul on cpu and wasm outside gradient recording (activation.ts). */
+  matMulGelu(x: Tensor2D, bias?: tf.Tensor1D): Tensor2D {
+    return quantizedMatMul(x, this, bias, 'gelu');
+  }
+
   dispose(): void {
     if (this.disposedV) return;
     this.codesT.dispose();

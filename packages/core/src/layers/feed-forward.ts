@@ -98,8 +98,8 @@ export class FeedForward extends tfl.layers.Layer {
   forward(x: tf.Tensor, training?: boolean): tf.Tensor {
     checkLastDim(x.shape, this.dim, this.name);
     const x2 = tf.reshape(x, [-1, this.dim]) as tf.Tensor2D; // [N, C]
-    const up = this.up.apply2d(x2); // [N, F]
-    const h = this.gate ? tf.mul(silu(this.gate.apply2d(x2)), up) : geluSigmoid(up); // [N, F]
+    // A packed up projection may fuse the GELU into its matmul (Linear.apply2dGelu).
+    const h = this.gate ? tf.mul(silu(this.gate.apply2d(x2)), this.up.apply2d(x2)) : (this.up.apply2dGelu(x2) ?? geluSigmoid(this.up.apply2d(x2))); // [N, F]
     const y = this.down.apply2d(maybeDropout(h, this.dropout, training) as tf.Tensor2D); // [N, C]
     return tf.reshape(y, x.shape); // [..., C]
   }

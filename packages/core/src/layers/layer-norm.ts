@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { FUSED_LAYER_NORM, fusedKernelAvailable, type FusedLayerNormAttrs } from './fused.js';
 import {
   checkLastDim,
   checkPositive,
@@ -64,6 +65,13 @@ export class LayerNorm extends tfl.layers.Layer {
   /** x [..., C] → normalised x, same shape. Call inside tf.tidy. */
   forward(x: tf.Tensor): tf.Tensor {
     checkLastDim(x.shape, this.dim, this.name);
+    if (fusedKernelAvailable(FUSED_LAYER_NORM) && x.dtype === 'float32') {
+      const inputs: tf.NamedTensorMap = { x };
+      if (this.gamma) inputs.gamma = this.gamma.read();
+      if (this.beta) inputs.beta = this.beta.read();
+      const attrs: FusedLayerNormAttrs = { epsilon: this.epsilon };
+      return tf.engine().runKernel(FUSED_LAYER_NORM, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor; // one kernel (fused.ts)
+    }
     const { mean, variance } = tf.moments(x, -1, true); // [..., 1] each
     let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon))); // [..., C]
     if (this.gamma) y = tf.mul(y, this.gamma.read());

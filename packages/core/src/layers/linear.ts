@@ -41,6 +41,11 @@ export interface PackedLinear {
   readonly byteSize: number;
   /** x [N, Cin] → [N, Cout], bias [Cout] added when given. */
   matMul(x: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D;
+  /**
+   * Optional: gelu(x·W + bias) with gelu(y) = y·σ(1.702y) in one kernel where
+   * the backend has it (the feed-forward up projection on the decode path).
+   */
+  matMulGelu?(x: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -109,6 +114,16 @@ export class Linear extends tfl.layers.Layer {
     const w = this.kernel.read() as tf.Tensor2D;
     const y = tf.matMul(x, this.fakeQuant ? this.fakeQuant.fakeQuantize(w) : w) as tf.Tensor2D; // [N, Cout]
     return this.bias ? (tf.add(y, this.bias.read()) as tf.Tensor2D) : y;
+  }
+
+  /**
+   * gelu(x·W + b) (sigmoid form) from a packed weight that fuses it
+   * (PackedLinear.matMulGelu), or null: the caller then applies the
+   * activation itself. Call inside tf.tidy.
+   */
+  apply2dGelu(x: tf.Tensor2D): tf.Tensor2D | null {
+    if (!this.packedWeight?.matMulGelu) return null;
+    return this.packedWeight.matMulGelu(x, this.bias ? (this.bias.read() as tf.Tensor1D) : undefined);
   }
 
   /** x [..., Cin] → [..., Cout]. Call inside tf.tidy. */

@@ -34,6 +34,7 @@ import {
   type NamedLayerWeights,
   type Shape,
 } from './common.js';
+import { FUSED_ATTENTION, FUSED_ATTENTION_MAX_QUERIES, fusedKernelAvailable, type FusedAttentionAttrs } from './fused.js';
 import { Linear } from './linear.js';
 import { RotaryEmbedding } from './rotary-embedding.js';
 
@@ -159,6 +160,14 @@ export class MultiHeadAttention extends tfl.layers.Layer {
       });
     }
     const offset = opts.queryOffset ?? 0;
+    if (!this.rotary && !opts.keyPaddingMask && !opts.training && t <= FUSED_ATTENTION_MAX_QUERIES && fusedKernelAvailable(FUSED_ATTENTION)) {
+      // Few queries (decode steps, prompts): one kernel from the projected q to the merged heads (fused.ts).
+      const hd = this.numHeads * this.headDim;
+      const q = tf.reshape(this.w.q.apply2d(tf.reshape(x, [b * t, this.dim])), [b, t, hd]); // [B, T, H·D]
+      const attrs: FusedAttentionAttrs = { numHeads: this.numHeads, headDim: this.headDim, scale: 1 / Math.sqrt(this.headDim), causal: opts.causal ?? false, queryOffset: offset };
+      const a = tf.engine().runKernel(FUSED_ATTENTION, { q, key: kv.key, value: kv.value }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D; // [B, T, H·D]
+      return tf.reshape(this.w.out.apply2d(tf.reshape(a, [b * t, hd])), [b, t, this.dim]); // [B, T, C]
+    }
     let q = this.heads(x, 'q'); // [B, H, T, D]
     if (this.rotary) q = this.rotary.forward(q, offset) as tf.Tensor4D;
     q = tf.mul(q, 1 / Math.sqrt(this.headDim));

@@ -72,6 +72,15 @@ export class DecoderKVCache implements KVCache {
     return new DecoderKVCache(reordered, this.length);
   }
 
+  /**
+   * Gives up the cross-attention keys/values without freeing them: the cache
+   * of the next step holds the same tensors (TextDecoder.step). dispose()
+   * then frees only the self-attention ones.
+   */
+  releaseCross(): void {
+    for (const l of this.live()) l.cross = null;
+  }
+
   dispose(): void {
     if (!this.layers) return;
     for (const l of this.layers) tf.dispose([l.self.key, l.self.value, ...(l.cross ? [l.cross.key, l.cross.value] : [])]);

@@ -19,6 +19,7 @@ import { Int2MatMul, type Bits, type Int2MatMulAttrs, type Int2MatMulInputs } fr
 import { numGroups } from '../format.js';
 import { canonicalRowBytes } from '../reference.js';
 import { canonicalBytesView, cpuValues } from './util.js';
+import { applyActivation, checkActivation } from '../activation.js';
 
 export interface MatMulDims {
   bits: Bits;
@@ -142,6 +143,7 @@ export function int2MatMulImpl(
 
 function int2MatMul(args: { inputs: Int2MatMulInputs; backend: MathBackendCPU; attrs: Int2MatMulAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
+  const activation = checkActivation('Int2MatMul (cpu)', attrs.activation);
   const M = inputs.x.shape[0];
   const out = int2MatMulImpl(
     cpuValues<Float32Array>(backend, inputs.x),
@@ -152,6 +154,7 @@ function int2MatMul(args: { inputs: Int2MatMulInputs; backend: MathBackendCPU; a
     inputs.bias ? cpuValues<Float32Array>(backend, inputs.bias) : null,
     attrs,
   );
+  applyActivation(out, activation);
   return backend.makeTensorInfo([M, attrs.outDim], 'float32', out);
 }
 

@@ -55,6 +55,7 @@ import { numGroups, paddedInDim } from '../format.js';
 import { beginCall, type MatMulBlockFn, type WasmCall } from './wasm-module.js';
 import { unpackToTensor, type PackedPointers } from './Int2Unpack.js';
 import { checkPacked, checkQuantAttrs, checkTensor } from './validate.js';
+import { applyActivation, checkActivation } from '../activation.js';
 
 export type WasmMatMulPath = 'auto' | 'int16' | 'int8' | 'unpack';
 const PATHS: readonly WasmMatMulPath[] = ['auto', 'int16', 'int8', 'unpack'];
@@ -210,6 +211,7 @@ function int2MatMul(args: { inputs: Int2MatMulInputs; backend: BackendWasm; attr
   const { inputs, backend, attrs } = args;
   checkQuantAttrs(Int2MatMul, attrs);
   checkPacked(Int2MatMul, inputs, attrs);
+  const activation = checkActivation('Int2MatMul (wasm)', attrs.activation);
   const { x, bias } = inputs;
   if (x == null || x.shape.length !== 2) {
     throw new MobileMMError(
@@ -225,8 +227,13 @@ function int2MatMul(args: { inputs: Int2MatMulInputs; backend: BackendWasm; attr
   if (M === 0) return backend.makeOutput([0, attrs.outDim], 'float32');
 
   const path = chooseMatMulPath();
-  if (path === 'unpack') return unpackPath(backend, inputs, attrs, M);
-  return integerPath(backend, inputs, attrs, M, ACT_QMAX[path]);
+  const out = path === 'unpack' ? unpackPath(backend, inputs, attrs, M) : integerPath(backend, inputs, attrs, M, ACT_QMAX[path]);
+  if (activation !== 'linear') {
+    // In place on the backend's heap (a view made now: the kernel may have grown it).
+    const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+    applyActivation(new Float32Array(heap.buffer, backend.dataIdMap.get(out.dataId).memoryOffset, M * attrs.outDim), activation);
+  }
+  return out;
 }
 
 export const int2MatMulConfig: KernelConfig = {

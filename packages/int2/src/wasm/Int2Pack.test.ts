@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { describeBackends, expectNoLeak } from '@mobile-mm/core/test-utils';
-import { isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
+import { FUSED_ATTENTION, FUSED_LAYER_NORM, isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
 import { Int2MatMul, Int2Pack, Int2Unpack, type Bits, type QuantAttrs } from '../kernel-names.js';
 import { registerWasmKernels, setWasmMemoryMode, wasmKernelConfigs } from './index.js';
 import { canonicalToLayout, dequantizeReference, quantizeReference } from '../reference.js';
@@ -107,14 +107,14 @@ describeBackends(
       }
     });
 
-    it('registerWasmKernels is idempotent and registers the three wasm kernels', () => {
+    it('registerWasmKernels is idempotent and registers the three wasm kernels and the two fused decode kernels', () => {
       registerWasmKernels();
       registerWasmKernels();
       for (const config of wasmKernelConfigs) {
         expect(config.backendName).toBe('wasm');
         expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
       }
-      expect(wasmKernelConfigs.map((c) => c.kernelName).sort()).toEqual([Int2MatMul, Int2Pack, Int2Unpack].sort());
+      expect(wasmKernelConfigs.map((c) => c.kernelName).sort()).toEqual([Int2MatMul, Int2Pack, Int2Unpack, FUSED_ATTENTION, FUSED_LAYER_NORM].sort());
     });
 
     it('bad input → MobileMMError with a code', () => {

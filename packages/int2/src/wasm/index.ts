@@ -12,9 +12,11 @@ import { int2PackConfig } from './Int2Pack.js';
 import { int2UnpackConfig } from './Int2Unpack.js';
 import { int2MatMulConfig } from './Int2MatMul.js';
 import { registerKernelConfigs } from '../kernel-registry.js';
+import { wasmFusedKernelConfigs } from '../fused/kernels.js';
 import { registerInt2Gradients } from '../gradients.js';
 
-export const wasmKernelConfigs: KernelConfig[] = [int2PackConfig, int2UnpackConfig, int2MatMulConfig];
+/** With the fused decode kernels (MobileMMLayerNorm, MobileMMAttention; fused/kernels.ts). */
+export const wasmKernelConfigs: KernelConfig[] = [int2PackConfig, int2UnpackConfig, int2MatMulConfig, ...wasmFusedKernelConfigs];
 
 /**
  * Registers Int2Pack/Int2Unpack/Int2MatMul for 'wasm' (each unless already
