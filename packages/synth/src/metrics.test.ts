@@ -19,6 +19,16 @@ describe('corpus BLEU-4', () => {
     );
   });
 
+  it('counts each kana, ideograph and CJK punctuation mark as a token (ja/zh have no spaces); Latin words stay whole', () => {
+    expect(bleuTokens('左上に大きい赤い丸。')).toEqual(['左', '上', 'に', '大', 'き', 'い', '赤', 'い', '丸', '。']);
+    expect(bleuTokens('左上有一个红色的大圆，中间有一个小方块。')).toHaveLength(20);
+    expect(bleuTokens('un grand cercle rouge en haut à gauche.')).toEqual(['un', 'grand', 'cercle', 'rouge', 'en', 'haut', 'à', 'gauche', '.']);
+    // a one-character slip in a ja caption costs some n-grams, not the whole sentence
+    const r = corpusBleu(['左上に大きい青い丸。'], ['左上に大きい赤い丸。']);
+    expect(r.bleu).toBeGreaterThan(0);
+    expect(r.matches[0]).toBe(9);
+  });
+
   it('is 1 for a perfect match', () => {
     const c = 'a large red circle at the top left, a small blue square at the center and a small yellow triangle at the bottom right.';
     const r = corpusBleu([c, 'a small green circle at the top.'], [c, 'a small green circle at the top.']);

@@ -36,10 +36,18 @@ export function exactMatchRate(predictions: readonly string[], references: reado
   return hits / references.length;
 }
 
-/** BLEU tokens: split at whitespace, `,` and `.` are tokens of their own. */
+/**
+ * Kana, CJK ideographs and CJK/full-width punctuation: scripts written without
+ * spaces, where BLEU counts characters (as sacreBLEU's `zh` tokenizer does),
+ * since a whole ja/zh caption would otherwise be one token.
+ */
+const UNSPACED_CHAR = /([\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])/g;
+
+/** BLEU tokens: split at whitespace, `,` and `.` are tokens of their own, and so is each kana, CJK ideograph or CJK punctuation mark. */
 export function bleuTokens(text: string): string[] {
   return text
     .replace(/([,.])/g, ' $1 ')
+    .replace(UNSPACED_CHAR, ' $1 ')
     .split(/\s+/)
     .filter((t) => t.length > 0);
 }
