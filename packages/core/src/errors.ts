@@ -7,11 +7,22 @@
  * mobile-mm package throws (errors.node.test.ts greps the sources to keep it
  * so). A new code is added here first.
  *
+ * Messages are localized (./i18n): `message` is in the active message
+ * language (setMessageLanguage; English by default), `messageEn` is always
+ * English (for logs), and an error built from a catalogue key keeps it in
+ * `text`, so localizeError(e, lang) can write it again in the reader's
+ * language. An error built from a plain string (a technical detail that only
+ * a developer meets) reads, in another language, as the code's sentence in
+ * that language followed by the English detail.
+ *
  * Recognising an error: `isMobileMMError(e, code?)`, `MobileMMError.isInstance(e)`
  * or `e instanceof MobileMMError` all test a brand (Symbol.for('mobile-mm.error')),
  * not the class identity, so two installed copies of @mobile-mm/core (a
  * bundle that inlined one, a nested node_modules) recognise each other's errors.
  */
+import { msg, technicalMessage, type LocalText } from './i18n/index.js';
+import type { Language } from './languages.js';
+
 
 /** Every error code, grouped by the package that throws it. */
 export const MOBILE_MM_ERROR_CODES = [
@@ -83,17 +94,28 @@ export class MobileMMError extends Error {
   readonly code: MobileMMErrorCode;
   /** Extra structured facts (tensor name, expected vs actual shape, ...). */
   readonly details?: Record<string, unknown>;
+  /** The message in English, whatever the active language (for logs and bug reports). */
+  readonly messageEn: string;
+  /** The catalogue key and values the message was made from (absent for a plain English message). */
+  readonly text?: LocalText;
 
   static {
     // On the prototype: every instance (and a subclass's) carries it, nothing is added per error.
     Object.defineProperty(this.prototype, MOBILE_MM_ERROR_BRAND, { value: true });
   }
 
-  constructor(code: MobileMMErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message);
+  /**
+   * `message`: a catalogue key with its values (`{ key: 'prompt.empty' }`), written in
+   * the active message language; or a plain English string.
+   */
+  constructor(code: MobileMMErrorCode, message: string | LocalText, details?: Record<string, unknown>) {
+    const plain = typeof message === 'string';
+    super(plain ? technicalMessage(code, message) : msg(message.key, message.values));
     this.name = 'MobileMMError';
     this.code = code;
     this.details = details;
+    this.messageEn = plain ? message : msg(message.key, message.values, 'en');
+    if (!plain) this.text = { key: message.key, ...(message.values ? { values: message.values } : {}) };
   }
 
   /** True for a MobileMMError from any copy of @mobile-mm/core (tests the brand, not the class). */
@@ -129,4 +151,25 @@ export function checkConfig(ok: boolean, field: string, message: string): assert
 /** Throws INVALID_SHAPE when `ok` is false. */
 export function checkShape(ok: boolean, message: string, details?: Record<string, unknown>): asserts ok {
   if (!ok) throw new MobileMMError('INVALID_SHAPE', message, details);
+}
+
+/**
+ * The same error with its message in `lang` (English where that catalogue is
+ * not loaded): same class, code, details, stack and cause. Anything that is
+ * not a MobileMMError is returned as it is.
+ */
+export function localizeError<E>(e: E, lang: Language): E {
+  if (!branded(e)) return e;
+  const err = e as unknown as MobileMMError;
+  const en = typeof err.messageEn === 'string' ? err.messageEn : err.message;
+  const message = err.text ? msg(err.text.key, err.text.values, lang) : technicalMessage(err.code, en, lang);
+  if (message === err.message) return e;
+  const copy = Object.create(Object.getPrototypeOf(err)) as MobileMMError;
+  for (const k of Reflect.ownKeys(err)) Object.defineProperty(copy, k, Object.getOwnPropertyDescriptor(err, k)!);
+  Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true, enumerable: false });
+  if (typeof err.stack === 'string') {
+    const stack = err.stack.startsWith(`${err.name}: ${err.message}`) ? `${err.name}: ${message}${err.stack.slice(err.name.length + 2 + err.message.length)}` : err.stack;
+    Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true, enumerable: false });
+  }
+  return copy as unknown as E;
 }

@@ -19,9 +19,28 @@ export {
   checkShape,
   isMobileMMError,
   isMobileMMErrorCode,
+  localizeError,
   type MobileMMErrorCode,
 } from './errors.js';
+export {
+  loadAllMessages,
+  loadMessages,
+  messageLanguage,
+  messagesLoaded,
+  msg,
+  negotiateLanguage,
+  setMessageLanguage,
+  technicalMessage,
+  localText,
+  useMessageLanguage,
+  englishCatalog,
+  type Catalog,
+  type LocalText,
+  type MessageKey,
+  type MessageValues,
+} from './i18n/index.js';
 export { LANGUAGES, isLanguage, languageOfLocale, type Language } from './languages.js';
+export { SECURITY_LIMITS, SECURITY_MODES, SECURITY_MODE_ENV, resolveSecurityMode, type SecurityLimits, type SecurityMode } from './security.js';
 export { isNode, importNodeBuiltin } from './env.js';
 // Types only: starting a backend is @mobile-mm/core/backend's job.
 export type { BackendName } from './backend/backends.js';

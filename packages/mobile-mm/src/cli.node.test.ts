@@ -68,9 +68,9 @@ it('caption and ocr print the answer alone on stdout, details on stderr', async 
 
 it('exit 2 for usage and configuration errors, before loading anything', async () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
-    [[], {}, /error \[USAGE\]: no command/],
+    [[], {}, /error \[USAGE\]: No command/],
     [['vqa', scene], {}, /error \[USAGE\]: vqa takes IMAGE "QUESTION"/],
-    [['frob'], {}, /error \[USAGE\]: unknown command "frob"/],
+    [['frob'], {}, /error \[USAGE\]: Unknown command "frob"/],
     [['caption', scene, '--bogus'], {}, /error \[USAGE\]: Unknown option '--bogus'/],
     [['caption', scene, '--profile', 'turbo'], {}, /error \[USAGE\]: --profile takes one of fast, balanced, accuracy/],
     [['caption', scene], { MOBILE_MM_BACKEND: 'gpu' }, /error \[INVALID_CONFIG\]: config\.backend \(from MOBILE_MM_BACKEND\)/],
@@ -98,7 +98,7 @@ it('exit 3 for bad images and prompts, with the error code; exit 1 for a missing
   expect(missing.stderr).toMatch(/^error \[FILE_NOT_FOUND\]: /m);
   const model = await run(['caption', scene, '--model-dir', path.join(tmp, 'no-model')]);
   expect(model.code).toBe(1);
-  expect(model.stderr).toMatch(/^error \[MODEL_NOT_FOUND\]: model folder ".*no-model"/m);
+  expect(model.stderr).toMatch(/^error \[MODEL_NOT_FOUND\]: The model folder ".*no-model"/m);
 });
 
 it('--help exits 0; demo --json runs the three tasks on every bundled sample', async () => {

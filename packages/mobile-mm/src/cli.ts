@@ -16,48 +16,54 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { LANGUAGES, MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isMobileMMError, localText, msg, useMessageLanguage, type LocalText } from '@mobile-mm/core';
 import { ModelTelemetry, observeMemory } from '@mobile-mm/telemetry';
 import type { PrometheusMetrics } from '@mobile-mm/telemetry/prometheus';
-import { BACKEND_OPTIONS, ENV_VARS, PROFILES, VARIANTS, type MobileMMOptions } from './config.js';
+import { BACKEND_OPTIONS, DEFAULT_MAX_PROMPT_CHARS, ENV_VARS, PROFILES, VARIANTS, type MobileMMOptions } from './config.js';
 import { runDemo } from './demo.js';
 import { MobileMultiModalLLM, type CallResult } from './facade.js';
+import { DEFAULT_MAX_PIXELS } from '@mobile-mm/vision';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, input: 3 } as const;
 
-const HELP = `mobile-mm: captioning, OCR and visual question answering with a small on-device model
+/** The help text in the CLI's language. */
+function help(): string {
+  return msg('cli.help', {
+    backendEnv: ENV_VARS.backend,
+    variantEnv: ENV_VARS.variant,
+    profileEnv: ENV_VARS.profile,
+    modelDirEnv: ENV_VARS.modelDir,
+    maxImagePixelsEnv: ENV_VARS.maxImagePixels,
+    maxImagePixels: DEFAULT_MAX_PIXELS,
+    maxPromptCharsEnv: ENV_VARS.maxPromptChars,
+    maxPromptChars: DEFAULT_MAX_PROMPT_CHARS,
+    localeEnv: ENV_VARS.locale,
+  });
+}
 
-Usage:
-  mobile-mm caption IMAGE [options]        describe a scene
-  mobile-mm ocr IMAGE [options]            read a text line
-  mobile-mm vqa IMAGE "QUESTION" [options] answer a question about a scene
-  mobile-mm demo [options]                 all three tasks on the bundled samples
-  mobile-mm serve [options]                HTTP server: OpenAI-compatible API, health, metrics (see serve --help)
-  mobile-mm plan --rps R --p95-ms L        replicas, CPU and autoscaling targets from the serve benchmark
-  mobile-mm export --format onnx|tfjs|safetensors --checkpoint DIR --out DIR
-                                           write a checkpoint for other runtimes (mobile-mm export --help)
+/**
+ * The CLI's language, before anything is parsed (a usage error is written in
+ * it too): --locale, then MOBILE_MM_LOCALE, LC_ALL, LC_MESSAGES, LANG. A tag
+ * that is none of the six gives English (the facade adds a note saying so).
+ */
+function cliLocale(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--locale' && argv[i + 1] !== undefined) return argv[i + 1];
+    if (argv[i].startsWith('--locale=')) return argv[i].slice('--locale='.length);
+  }
+  for (const name of [ENV_VARS.locale, 'LC_ALL', 'LC_MESSAGES', 'LANG']) {
+    const v = env[name]?.trim();
+    if (v) return v;
+  }
+  return 'en';
+}
 
-IMAGE is a PNG or JPEG file. The model knows SynthScenes v1 images: 64×64
-scenes of coloured shapes and 32×128 text lines (see the package README).
-
-Options:
-  --backend auto|cpu|wasm|webgl      tfjs backend (${ENV_VARS.backend}; default auto: wasm in Node)
-  --variant int2|fp32                model variant (${ENV_VARS.variant}; default int2 when bundled, else fp32)
-  --profile fast|balanced|accuracy   speed/quality profile (${ENV_VARS.profile}; default balanced)
-  --model-dir DIR                    checkpoint folder (${ENV_VARS.modelDir}; default the bundled model)
-  --max-image-pixels N               largest width·height accepted (${ENV_VARS.maxImagePixels}; default 4194304)
-  --max-prompt-chars N               longest question (${ENV_VARS.maxPromptChars}; default 256)
-  --locale TAG                       your language, e.g. ja or fr-CA (${ENV_VARS.locale}, then LC_ALL/LANG; default en)
-  --lang en|es|fr|de|ja|zh           answer language of this call (default: the locale's, where the model speaks it)
-  --json                             print one JSON object on stdout
-  --metrics                          then print the calls' OpenTelemetry metrics as Prometheus text (stdout; stderr with --json)
-  -h, --help                         this text
-  --version                          the package version
-
-Exit codes: 0 ok · 1 other failure · 2 usage or configuration error · 3 input error (image or prompt)
-`;
-
-class UsageError extends Error {}
+/** A bad command line: its message is a catalogue key, written in the CLI's language. */
+class UsageError extends Error {
+  constructor(readonly text: LocalText) {
+    super(msg(text.key, text.values));
+  }
+}
 
 /** The exit code for an error. */
 function exitCodeOf(e: unknown): number {
@@ -70,13 +76,13 @@ function exitCodeOf(e: unknown): number {
 
 function count(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value)) throw new UsageError(`--${flag} takes a positive integer, got ${JSON.stringify(value)}.`);
+  if (!/^[0-9]+$/.test(value)) throw new UsageError(localText('cli.flagInteger', { flag, value: JSON.stringify(value) }));
   return Number(value);
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, accepted: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!accepted.includes(value as T)) throw new UsageError(`--${flag} takes one of ${accepted.join(', ')}, got ${JSON.stringify(value)}.`);
+  if (!accepted.includes(value as T)) throw new UsageError(localText('cli.flagOneOf', { flag, accepted: accepted.join(', '), value: JSON.stringify(value) }));
   return value as T;
 }
 
@@ -86,6 +92,10 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
+function note(message: string): void {
+  process.stderr.write(`${msg('cli.note', { message })}\n`);
+}
+
 function printResult(r: CallResult, extra: Record<string, unknown>, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...extra, ...r })}\n`);
@@ -93,9 +103,9 @@ function printResult(r: CallResult, extra: Record<string, unknown>, json: boolea
   }
   process.stdout.write(`${r.text}\n`);
   if (r.outOfVocabulary.length > 0) {
-    process.stderr.write(`note: the model does not know ${r.outOfVocabulary.map((w) => JSON.stringify(w)).join(', ')}; the answer is a guess.\n`);
+    note(msg('cli.outOfVocabulary', { words: r.outOfVocabulary.map((w) => JSON.stringify(w)).join(', ') }));
   }
-  process.stderr.write(`(${r.task} · ${r.backend} · ${r.variant} · ${r.profile} · ${r.timings.totalMs.toFixed(1)} ms)\n`);
+  process.stderr.write(`${msg('cli.summary', { task: r.task, backend: r.backend, variant: r.variant, profile: r.profile, ms: r.timings.totalMs })}\n`);
 }
 
 /**
@@ -111,17 +121,15 @@ async function serverCommand(command: 'serve' | 'plan', args: string[]): Promise
   } catch (e) {
     if ((e as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
     const built = !String((e as Error).message).includes('server/dist');
-    process.stderr.write(
-      built
-        ? `error [NOT_INSTALLED]: \`mobile-mm ${command}\` needs the package @mobile-mm/server: npm install @mobile-mm/server\n`
-        : 'error [NOT_BUILT]: @mobile-mm/server is not built yet; run `npm run build` at the repository root first.\n',
-    );
+    const [code, message] = built ? ['NOT_INSTALLED', msg('cli.notInstalled', { command })] : ['NOT_BUILT', msg('cli.notBuilt')];
+    process.stderr.write(`${msg('cli.error', { code, message })}\n`);
     return EXIT.failure;
   }
   return command === 'serve' ? server.runServe(args) : server.runPlan(args);
 }
 
 async function main(argv: string[]): Promise<number> {
+  await useMessageLanguage(cliLocale(argv, process.env));
   if (argv[0] === 'serve' || argv[0] === 'plan') return serverCommand(argv[0], argv.slice(1));
   // `export` has its own options and help (@mobile-mm/export).
   if (argv[0] === 'export') return (await import('@mobile-mm/export/cli')).runExportCommand(argv.slice(1));
@@ -148,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     });
     json = values.json ?? false;
     if (values.help || positionals[0] === 'help') {
-      process.stdout.write(HELP);
+      process.stdout.write(help());
       return EXIT.ok;
     }
     if (values.version) {
@@ -157,12 +165,11 @@ async function main(argv: string[]): Promise<number> {
     }
     const [command, ...rest] = positionals;
     const arity: Record<string, number> = { caption: 1, ocr: 1, vqa: 2, demo: 0 };
-    if (command === undefined) throw new UsageError('no command; use caption, ocr, vqa or demo (see --help).');
-    if (!(command in arity)) throw new UsageError(`unknown command ${JSON.stringify(command)}; use caption, ocr, vqa or demo (see --help).`);
+    if (command === undefined) throw new UsageError(localText('cli.noCommand'));
+    if (!(command in arity)) throw new UsageError(localText('cli.unknownCommand', { command: JSON.stringify(command) }));
     if (rest.length !== arity[command]) {
-      const want = { caption: 'IMAGE', ocr: 'IMAGE', vqa: 'IMAGE "QUESTION"', demo: 'no arguments' }[command];
-      const hint = command === 'vqa' ? ' (quote a question with spaces)' : '';
-      throw new UsageError(`${command} takes ${want}; got ${rest.length} argument${rest.length === 1 ? '' : 's'}${hint}.`);
+      const want = { caption: 'IMAGE', ocr: 'IMAGE', vqa: 'IMAGE "QUESTION"', demo: localText('cli.arityNone') }[command]!;
+      throw new UsageError(localText('cli.arity', { command, want, n: rest.length, quoteHint: command === 'vqa' ? 'yes' : 'no' }));
     }
 
     const options: MobileMMOptions = {};
@@ -187,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
       if (metrics) (json ? process.stderr : process.stdout).write(await metrics.prometheus.text());
     };
     try {
-      if (!json) for (const note of mm.health().notes) if (command !== 'demo') process.stderr.write(`note: ${note}\n`);
+      if (!json && command !== 'demo') for (const n of mm.health().notes) note(n);
       if (command === 'demo') {
         const report = await runDemo(mm, json ? undefined : (line) => process.stdout.write(`${line}\n`));
         if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -197,7 +204,7 @@ async function main(argv: string[]): Promise<number> {
       const [image, question] = rest;
       const call = lang ? { lang } : {};
       const r = command === 'caption' ? await mm.caption(image, call) : command === 'ocr' ? await mm.ocr(image, call) : await mm.vqa(image, question, call);
-      if (!json && lang) for (const note of r.notes) process.stderr.write(`note: ${note}\n`);
+      if (!json && lang) for (const n of r.notes) note(n);
       printResult(r, { image, ...(question !== undefined ? { question } : {}), notes: mm.health().notes }, json);
       await printMetrics();
       return EXIT.ok;
@@ -205,11 +212,15 @@ async function main(argv: string[]): Promise<number> {
       mm.dispose();
     }
   } catch (e) {
-    const code = e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS') ? 'USAGE' : isMobileMMError(e) ? e.code : 'INTERNAL';
-    const message = (e as Error)?.message ?? String(e);
-    process.stderr.write(`error [${code}]: ${message}\n`);
-    if (code === 'USAGE') process.stderr.write('run `mobile-mm --help` for usage.\n');
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...(e instanceof MobileMMError && e.details ? { details: safeDetails(e.details) } : {}) } })}\n`);
+    const parseError = (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS') === true;
+    const code = e instanceof UsageError || parseError ? 'USAGE' : isMobileMMError(e) ? e.code : 'INTERNAL';
+    // node:util's parseArgs speaks English: its sentence goes inside ours.
+    const message = parseError ? msg('cli.badOption', { detail: (e as Error).message }) : ((e as Error)?.message ?? String(e));
+    process.stderr.write(`${msg('cli.error', { code, message })}\n`);
+    if (code === 'USAGE') process.stderr.write(`${msg('cli.seeHelp')}\n`);
+    const english = e instanceof MobileMMError ? e.messageEn : e instanceof UsageError ? msg(e.text.key, e.text.values, 'en') : undefined;
+    const extra = { ...(english !== undefined && english !== message ? { messageEn: english } : {}), ...(e instanceof MobileMMError && e.details ? { details: safeDetails(e.details) } : {}) };
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...extra } })}\n`);
     return code === 'USAGE' ? EXIT.usage : exitCodeOf(e);
   }
 }

@@ -23,7 +23,7 @@
  * (Node); in a browser it is empty unless `options.env` is passed. An empty
  * variable counts as unset.
  */
-import { LANGUAGES, MobileMMError, languageOfLocale, type BackendName, type Language } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, SECURITY_LIMITS, languageOfLocale, localText, msg, resolveSecurityMode, type BackendName, type Language, type LocalText, type SecurityMode } from '@mobile-mm/core';
 import { DEFAULT_MAX_PIXELS, type Decoding } from '@mobile-mm/vision';
 
 export type BackendOption = 'auto' | BackendName;
@@ -49,6 +49,11 @@ export interface MobileMMOptions {
   maxPromptChars?: number;
   /** The user's language, a BCP 47 tag ('ja', 'fr-CA'): answers in it where the model speaks it. */
   locale?: string;
+  /**
+   * 'strict' lowers the image and prompt caps (defaults and ceilings) and refuses telemetry content capture;
+   * default MOBILE_MM_SECURITY_MODE, else 'standard'. See SECURITY.md.
+   */
+  securityMode?: SecurityMode;
   /** Where MOBILE_MM_* (and LANG) are read. Default: process.env in Node, nothing in a browser (the locale then comes from navigator.languages). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -65,6 +70,9 @@ export interface ResolvedConfig {
   maxPromptChars: number;
   /** The project language of the locale ('en' when it is none of the six). */
   locale: Language;
+  securityMode: SecurityMode;
+  /** The notes as catalogue keys (to write them again in another language). */
+  noteTexts: LocalText[];
   /** Facts about the configuration worth a line, e.g. an unsupported locale. */
   notes: string[];
   /** Where each field's value came from ('system': LANG or navigator.languages). */
@@ -107,7 +115,7 @@ export const PROFILE_SETTINGS: Readonly<Record<Profile, ProfileSettings>> = Obje
   accuracy: { decoding: 'beam', beamWidth: 3, featureCache: 0 },
 });
 
-const OPTION_KEYS: readonly (keyof MobileMMOptions)[] = ['backend', 'variant', 'profile', 'modelDir', 'maxImagePixels', 'maxPromptChars', 'locale', 'env'];
+const OPTION_KEYS: readonly (keyof MobileMMOptions)[] = ['backend', 'variant', 'profile', 'modelDir', 'maxImagePixels', 'maxPromptChars', 'locale', 'securityMode', 'env'];
 
 /**
  * The system's locale: LC_ALL, LC_MESSAGES, LANG in `env` (Node), else the
@@ -130,15 +138,16 @@ export function processEnv(): Readonly<Record<string, string | undefined>> {
   return p?.env && typeof p.env === 'object' ? p.env : {};
 }
 
-function invalid(field: string, source: string, message: string, details: Record<string, unknown>): MobileMMError {
-  return new MobileMMError('INVALID_CONFIG', `config.${field}${source}: ${message}`, { field, ...details });
+function invalid(field: string, message: LocalText, details: Record<string, unknown>): MobileMMError {
+  return new MobileMMError('INVALID_CONFIG', message, { field, ...details });
 }
 
-const from = (s: ConfigSource, field: ConfigField): string => (s === 'env' ? ` (from ${ENV_VARS[field]})` : '');
+/** ' (from MOBILE_MM_X)' after the field name when the value came from the environment. */
+const from = (s: ConfigSource, field: ConfigField): LocalText | string => (s === 'env' ? localText('config.fromEnv', { envVar: ENV_VARS[field] }) : '');
 
 function pickEnum<T extends string>(field: ConfigField, value: unknown, source: ConfigSource, accepted: readonly T[]): T {
   if (typeof value !== 'string' || !accepted.includes(value as T)) {
-    throw invalid(field, from(source, field), `${JSON.stringify(value)} is not accepted; accepted: ${accepted.join(', ')}.`, {
+    throw invalid(field, localText('config.notAccepted', { field, source: from(source, field), value: JSON.stringify(value) ?? String(value), accepted: accepted.join(', ') }), {
       value,
       accepted,
       source,
@@ -152,7 +161,7 @@ function pickCount(field: ConfigField, value: unknown, source: ConfigSource, max
   if (source === 'env') n = typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : NaN;
   else n = typeof value === 'number' ? value : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-    throw invalid(field, from(source, field), `${JSON.stringify(value)} is not accepted; accepted: an integer from 1 to ${max}.`, {
+    throw invalid(field, localText('config.integerRange', { field, source: from(source, field), value: JSON.stringify(value) ?? String(value), max }), {
       value,
       accepted: `integer 1..${max}`,
       source,
@@ -164,17 +173,19 @@ function pickCount(field: ConfigField, value: unknown, source: ConfigSource, max
 /** Options, then the environment, then defaults; validated. */
 export function resolveConfig(options: MobileMMOptions = {}): ResolvedConfig {
   if (options === null || typeof options !== 'object') {
-    throw new MobileMMError('INVALID_CONFIG', `config: options must be an object, got ${options === null ? 'null' : typeof options}.`, { field: '' });
+    throw new MobileMMError('INVALID_CONFIG', localText('config.notObject', { got: options === null ? 'null' : typeof options }), { field: '' });
   }
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key as keyof MobileMMOptions)) {
-      throw invalid(key, '', `unknown option; accepted: ${OPTION_KEYS.join(', ')}.`, { value: (options as Record<string, unknown>)[key], accepted: OPTION_KEYS, source: 'option' });
+      throw invalid(key, localText('config.unknownOption', { field: key, accepted: OPTION_KEYS.join(', ') }), { value: (options as Record<string, unknown>)[key], accepted: OPTION_KEYS, source: 'option' });
     }
   }
   const env = options.env ?? processEnv();
   if (env === null || typeof env !== 'object') {
-    throw invalid('env', '', 'must be an object of environment variables.', { source: 'option' });
+    throw invalid('env', localText('config.envNotObject'), { source: 'option' });
   }
+  const securityMode = resolveSecurityMode(options.securityMode, env);
+  const caps = SECURITY_LIMITS[securityMode];
   const sources = {} as Record<ConfigField, ConfigSource>;
   /** The raw value of a field and where it came from; undefined when neither option nor env sets it. */
   const raw = (field: ConfigField): unknown => {
@@ -200,30 +211,34 @@ export function resolveConfig(options: MobileMMOptions = {}): ResolvedConfig {
   const profile = profileRaw === undefined ? 'balanced' : pickEnum('profile', profileRaw, sources.profile, PROFILES);
   const dirRaw = raw('modelDir');
   if (dirRaw !== undefined && !(typeof dirRaw === 'string' && dirRaw.trim() !== '') && !(dirRaw instanceof URL)) {
-    throw invalid('modelDir', from(sources.modelDir, 'modelDir'), `${JSON.stringify(dirRaw)} is not accepted; accepted: a folder path or a URL.`, {
+    throw invalid('modelDir', localText('config.modelDir', { source: from(sources.modelDir, 'modelDir'), value: JSON.stringify(dirRaw) ?? String(dirRaw) }), {
       value: dirRaw,
       source: sources.modelDir,
     });
   }
   const pixelsRaw = raw('maxImagePixels');
-  const maxImagePixels = pixelsRaw === undefined ? DEFAULT_MAX_PIXELS : pickCount('maxImagePixels', pixelsRaw, sources.maxImagePixels, MAX_IMAGE_PIXELS_LIMIT);
+  // Strict mode's caps are both the defaults and the ceilings.
+  const strict = securityMode === 'strict';
+  const maxImagePixels =
+    pixelsRaw === undefined ? (strict ? caps.maxImagePixels : DEFAULT_MAX_PIXELS) : pickCount('maxImagePixels', pixelsRaw, sources.maxImagePixels, strict ? caps.maxImagePixels : MAX_IMAGE_PIXELS_LIMIT);
   const charsRaw = raw('maxPromptChars');
-  const maxPromptChars = charsRaw === undefined ? DEFAULT_MAX_PROMPT_CHARS : pickCount('maxPromptChars', charsRaw, sources.maxPromptChars, MAX_PROMPT_CHARS_LIMIT);
+  const maxPromptChars =
+    charsRaw === undefined ? (strict ? caps.maxPromptChars : DEFAULT_MAX_PROMPT_CHARS) : pickCount('maxPromptChars', charsRaw, sources.maxPromptChars, strict ? caps.maxPromptChars : MAX_PROMPT_CHARS_LIMIT);
   let localeRaw = raw('locale');
   if (localeRaw !== undefined && typeof localeRaw !== 'string') {
-    throw invalid('locale', '', `${JSON.stringify(localeRaw)} is not accepted; accepted: a language tag such as ${LANGUAGES.join(', ')} or 'fr-CA'.`, { value: localeRaw, source: 'option' });
+    throw invalid('locale', localText('config.localeType', { value: JSON.stringify(localeRaw) ?? String(localeRaw), examples: LANGUAGES.join(', ') }), { value: localeRaw, source: 'option' });
   }
   if (localeRaw === undefined) {
     localeRaw = systemLocale(env, options.env !== undefined);
     if (localeRaw !== undefined) sources.locale = 'system';
   }
-  const notes: string[] = [];
+  const noteTexts: LocalText[] = [];
   let locale: Language = 'en';
   if (localeRaw !== undefined) {
     const lang = languageOfLocale(localeRaw as string);
     const posix = /^(c|posix)([._@].*)?$/i.test(localeRaw as string);
     if (lang) locale = lang;
-    else if (!posix) notes.push(`Locale ${JSON.stringify(localeRaw)} is not one of ${LANGUAGES.join(', ')}; using en.`);
+    else if (!posix) noteTexts.push(localText('note.localeUnsupported', { locale: JSON.stringify(localeRaw), accepted: LANGUAGES.join(', ') }));
   }
   return {
     backend,
@@ -233,7 +248,10 @@ export function resolveConfig(options: MobileMMOptions = {}): ResolvedConfig {
     maxImagePixels,
     maxPromptChars,
     locale,
-    notes,
+    securityMode,
+    // In the locale's language once its catalogue is loaded (the facade and the CLI load it first), else English.
+    notes: noteTexts.map((t) => msg(t.key, t.values, locale)),
+    noteTexts,
     sources,
   };
 }

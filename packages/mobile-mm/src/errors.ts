@@ -4,7 +4,7 @@
  * API and never renamed. The full list, with the parts' codes, is in the
  * README ("Errors").
  */
-import { MobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
+import { MobileMMError, type LocalText, type MobileMMErrorCode } from '@mobile-mm/core';
 
 /** The prompt is empty or whitespace only. */
 export const PROMPT_EMPTY = 'PROMPT_EMPTY';
@@ -21,7 +21,7 @@ export const MODEL_VARIANT_MISMATCH = 'MODEL_VARIANT_MISMATCH';
 /** A call on an instance after dispose(). */
 export const DISPOSED = 'DISPOSED';
 
-export function mmError(code: MobileMMErrorCode, message: string, details?: Record<string, unknown>): MobileMMError {
+export function mmError(code: MobileMMErrorCode, message: string | LocalText, details?: Record<string, unknown>): MobileMMError {
   return new MobileMMError(code, message, details);
 }
 /** An unexpected failure inside tfjs or the model; `details.cause` holds the original error. */

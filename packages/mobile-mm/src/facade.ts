@@ -13,7 +13,7 @@
  * stable code (errors.ts, README "Errors"); no call leaves tensors behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { LANGUAGES, MobileMMError, isLanguage, isMobileMMError, type BackendName, type FinishReason, type Language } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, isLanguage, isMobileMMError, loadMessages, localText, localizeError, msg, type BackendName, type FinishReason, type Language } from '@mobile-mm/core';
 import { setupBackend } from '@mobile-mm/core/backend';
 import {
   ImageFeatureCache,
@@ -153,7 +153,7 @@ export function takeProgressOption<T>(options: T): [ModelDownloadProgressCallbac
   if (options === null || typeof options !== 'object' || !('onProgress' in options)) return [undefined, options];
   const { onProgress, ...rest } = options as T & { onProgress?: unknown };
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new MobileMMError('INVALID_CONFIG', 'config.onProgress: must be a function (called with {loaded, total, file, filesDone, files}) or undefined.', {
+    throw new MobileMMError('INVALID_CONFIG', localText('config.onProgress'), {
       field: 'onProgress',
     });
   }
@@ -188,27 +188,30 @@ async function loadConfigured(config: ResolvedConfig, onProgress?: ModelDownload
     let variant: Variant = config.variant ?? 'int2';
     if (config.variant === null && !(await modelExists(bundledModelUrl('int2')))) {
       variant = 'fp32';
-      notes.push('The INT2 model (models/tiny-int2) is not bundled yet; using the fp32 model.');
+      notes.push(msg('note.int2NotBundled', undefined, config.locale));
     }
     dir = bundledModelUrl(variant);
   }
   const shown = await displayLocation(dir);
-  const missing = (detail: string, cause?: unknown): MobileMMError =>
+  const int2 = config.modelDir === null && config.variant === 'int2' ? 'yes' : 'no';
+  const missing = (cause?: MobileMMError): MobileMMError =>
     mmError(
       MODEL_NOT_FOUND,
-      `model folder ${JSON.stringify(shown)} ${detail}${config.modelDir === null && config.variant === 'int2' ? ' (the INT2 model has not been exported into this package yet; use variant "fp32")' : ''}.`,
-      { dir: shown, variant: config.variant, ...(cause instanceof MobileMMError ? { file: cause.details?.file } : {}) },
+      cause
+        ? localText('model.incomplete', { dir: JSON.stringify(shown), int2, detail: cause.text ?? cause.messageEn })
+        : localText('model.notFound', { dir: JSON.stringify(shown), int2 }),
+      { dir: shown, variant: config.variant, ...(cause ? { file: cause.details?.file } : {}) },
     );
   let loaded: Awaited<ReturnType<typeof loadModel>>;
   if (isDownloadLocation(dir)) {
     // Over HTTP: the three files in one go with progress; a 404 is MODEL_NOT_FOUND, a broken download MODEL_DOWNLOAD_FAILED.
     loaded = await loadModel(await downloadModel(dir, shown, onProgress));
   } else {
-    if (!(await modelExists(dir))) throw missing('does not exist or has no config.json');
+    if (!(await modelExists(dir))) throw missing();
     try {
       loaded = await loadModel(dir);
     } catch (e) {
-      if (isMobileMMError(e, 'FILE_NOT_FOUND')) throw missing(`is incomplete: ${e.message}`, e);
+      if (isMobileMMError(e, 'FILE_NOT_FOUND')) throw missing(e);
       throw e;
     }
   }
@@ -251,9 +254,15 @@ export class MobileMultiModalLLM {
     const [onProgress, rest] = takeProgressOption(options);
     const [telemetry, configOptions] = takeTelemetryOption(rest);
     const config = resolveConfig(configOptions);
-    const backend = await setupBackend(config.backend);
-    const loaded = await loadConfigured(config, onProgress);
-    return new MobileMultiModalLLM(loaded.model, config, backend, variantOf(loaded.quantization), loaded, telemetry);
+    // The locale's messages (a lazy chunk in a browser bundle): errors and notes of this instance are written in it.
+    await loadMessages(config.locale);
+    try {
+      const backend = await setupBackend(config.backend);
+      const loaded = await loadConfigured(config, onProgress);
+      return new MobileMultiModalLLM(loaded.model, config, backend, variantOf(loaded.quantization), loaded, telemetry);
+    } catch (e) {
+      throw localizeError(e, config.locale);
+    }
   }
 
   get profile(): Profile {
@@ -294,11 +303,11 @@ export class MobileMultiModalLLM {
   /** The call's answer language, and a note when the model cannot answer in the one asked for. */
   private answerLanguage(task: CallTask, lang: unknown): { lang: Language; notes: string[] } {
     if (lang !== undefined && !isLanguage(lang)) {
-      throw new MobileMMError('INVALID_ARGUMENT', `${task}: lang ${JSON.stringify(lang)} is not accepted; accepted: ${LANGUAGES.join(', ')}.`, { option: 'lang', accepted: LANGUAGES });
+      throw new MobileMMError('INVALID_ARGUMENT', localText('call.lang', { task, value: JSON.stringify(lang) ?? String(lang), accepted: LANGUAGES.join(', ') }), { option: 'lang', accepted: LANGUAGES });
     }
     const want = (lang as Language | undefined) ?? this.config.locale;
     if (task === 'ocr' || this.languages.includes(want)) return { lang: task === 'ocr' ? 'en' : want, notes: [] };
-    return { lang: 'en', notes: [`This model answers in ${this.languages.join(', ')}; answering in en instead of ${want}.`] };
+    return { lang: 'en', notes: [msg('note.modelLanguages', { languages: this.languages.join(', '), want }, this.config.locale)] };
   }
 
   health(): Health {
@@ -321,7 +330,11 @@ export class MobileMultiModalLLM {
       featureCache: this.cache ? { size: this.cache.size, capacity: this.cache.capacity, hits: this.cache.hits, misses: this.cache.misses } : null,
       calls: this.calls,
       errors: this.errors,
-      notes: [...this.config.notes, ...this.loaded.notes, ...(this.languages.includes(this.config.locale) ? [] : [`Locale ${this.config.locale}: this model answers in ${this.languages.join(', ')}; answers are in en.`])],
+      notes: [
+        ...this.config.noteTexts.map((t) => msg(t.key, t.values, this.config.locale)),
+        ...this.loaded.notes,
+        ...(this.languages.includes(this.config.locale) ? [] : [msg('note.localeNotSpoken', { locale: this.config.locale, languages: this.languages.join(', ') }, this.config.locale)]),
+      ],
       locale: this.config.locale,
       languages: this.languages,
       disposed: this.disposed,
@@ -358,8 +371,8 @@ export class MobileMultiModalLLM {
     const t0 = now();
     this.calls++;
     try {
-      if (this.disposed) throw mmError(DISPOSED, `${task}: this MobileMultiModalLLM was disposed; create a new one.`);
-      if (options === null || typeof options !== 'object') throw new MobileMMError('INVALID_ARGUMENT', `${task}: options must be an object.`, { option: 'options' });
+      if (this.disposed) throw mmError(DISPOSED, localText('call.disposed', { task }));
+      if (options === null || typeof options !== 'object') throw new MobileMMError('INVALID_ARGUMENT', localText('call.options', { task }), { option: 'options' });
       const text = task === 'vqa' || task === 'generate' ? validatePrompt(prompt, this.config.maxPromptChars) : undefined;
       if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend); // another instance switched it
       const rgba = await decodeImage(image, { maxPixels: this.config.maxImagePixels }).catch((e: unknown) => {
@@ -415,10 +428,11 @@ export class MobileMultiModalLLM {
       };
     } catch (e) {
       this.errors++;
-      if (isMobileMMError(e)) throw e;
-      if (this.disposed) throw mmError(DISPOSED, `${task}: this MobileMultiModalLLM was disposed during the call.`);
+      // Every error leaves in the instance's locale (its catalogue was loaded by create()).
+      if (isMobileMMError(e)) throw localizeError(e, this.config.locale);
+      if (this.disposed) throw localizeError(mmError(DISPOSED, localText('call.disposedDuring', { task })), this.config.locale);
       // Not one of ours (a tfjs failure): keep the message, give it a code.
-      throw mmError(INTERNAL, `${task}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      throw localizeError(mmError(INTERNAL, localText('call.internal', { task, detail: (e as Error)?.message ?? String(e) }), { cause: e }), this.config.locale);
     }
   }
 }
@@ -428,7 +442,7 @@ function tooLarge(e: MobileMMError, max: number): MobileMMError {
   const { width, height } = e.details as { width: number; height: number };
   return mmError(
     'IMAGE_TOO_LARGE',
-    `the image declares ${width}×${height} = ${width * height} pixels, over maxImagePixels = ${max} (checked before decoding); raise maxImagePixels (${ENV_VARS.maxImagePixels}) to accept it.`,
+    localText('image.tooManyPixels', { width, height, pixels: width * height, max, option: `maxImagePixels (${ENV_VARS.maxImagePixels})` }),
     { ...e.details, option: 'maxImagePixels', maxImagePixels: max },
   );
 }

@@ -65,4 +65,23 @@ export { bundledModelUrl, modelExists } from './model-dir.js';
 export type { ModelDownloadProgress, ModelDownloadProgressCallback } from './download.js';
 export { PROMPT_EMPTY, PROMPT_TOO_LONG, PROMPT_INVALID, MODEL_NOT_FOUND, MODEL_DOWNLOAD_FAILED, MODEL_VARIANT_MISMATCH, DISPOSED, INTERNAL } from './errors.js';
 export { MobileMMError, isMobileMMError, type MobileMMErrorCode } from '@mobile-mm/core';
+// Messages in six languages: the facade writes errors in its locale; these are for servers and apps that serve several.
+export {
+  LANGUAGES,
+  loadAllMessages,
+  loadMessages,
+  localText,
+  localizeError,
+  msg,
+  negotiateLanguage,
+  useMessageLanguage,
+  SECURITY_LIMITS,
+  SECURITY_MODES,
+  SECURITY_MODE_ENV,
+  resolveSecurityMode,
+  type SecurityMode,
+  type Language,
+  type LocalText,
+  type MessageKey,
+} from '@mobile-mm/core';
 export type { ImageInput, ImageKind, Decoding } from '@mobile-mm/vision';

@@ -10,7 +10,7 @@
  * `telemetry: new ModelTelemetry({ meterProvider, tracerProvider })` to
  * create() to choose, or `telemetry: false` to skip even the no-op calls.
  */
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, localText } from '@mobile-mm/core';
 import { ModelTelemetry, type CallInfo } from '@mobile-mm/telemetry';
 import { TASK_PROMPTS, type ImageInput, type VisionLanguageModel } from '@mobile-mm/vision';
 import type { CallResult, CallTask, GenerateCallOptions, StreamToken } from './facade.js';
@@ -31,7 +31,7 @@ export function takeTelemetryOption<T>(options: T): [ModelTelemetry | null, T] {
   if (telemetry === false) return [null, rest as T];
   if (telemetry === undefined) return [new ModelTelemetry(), rest as T]; // per instance: the global providers as registered now
   if (!(telemetry instanceof ModelTelemetry)) {
-    throw new MobileMMError('INVALID_CONFIG', 'config.telemetry: must be a ModelTelemetry (from @mobile-mm/telemetry) or false.', { field: 'telemetry' });
+    throw new MobileMMError('INVALID_CONFIG', localText('config.telemetry'), { field: 'telemetry' });
   }
   return [telemetry, rest as T];
 }

@@ -20,6 +20,7 @@
  * (case is folded) — exactly how the model was trained. outOfVocabulary()
  * lists them so a caller can tell the answer is a guess.
  */
+import { localText } from '@mobile-mm/core';
 import type { SceneTokenizer } from '@mobile-mm/vision';
 import { PROMPT_EMPTY, PROMPT_INVALID, PROMPT_TOO_LONG, mmError } from './errors.js';
 
@@ -38,11 +39,11 @@ function isBidiControl(cp: number): boolean {
 export function validatePrompt(prompt: unknown, maxChars: number): string {
   if (typeof prompt !== 'string') {
     const got = prompt === null ? 'null' : Array.isArray(prompt) ? 'an array' : typeof prompt;
-    throw mmError(PROMPT_INVALID, `prompt must be a string, got ${got}.`, { reason: 'type' });
+    throw mmError(PROMPT_INVALID, localText('prompt.notString', { got }), { reason: 'type' });
   }
   // A quick bound before counting code points: each code point is 1 or 2 UTF-16 units.
   if (prompt.length > 2 * maxChars) {
-    throw mmError(PROMPT_TOO_LONG, `prompt is over ${maxChars} characters (${prompt.length} UTF-16 units); the limit is maxPromptChars = ${maxChars}.`, {
+    throw mmError(PROMPT_TOO_LONG, localText('prompt.tooLong', { chars: prompt.length, max: maxChars }), {
       reason: 'chars',
       maxChars,
     });
@@ -53,7 +54,7 @@ export function validatePrompt(prompt: unknown, maxChars: number): string {
     if (u >= 0xd800 && u <= 0xdbff) {
       const next = i + 1 < prompt.length ? prompt.charCodeAt(i + 1) : -1;
       if (next < 0xdc00 || next > 0xdfff) {
-        throw mmError(PROMPT_INVALID, `prompt has a lone high surrogate ${hex(u)} at index ${i}: not valid Unicode text.`, {
+        throw mmError(PROMPT_INVALID, localText('prompt.loneSurrogate', { char: hex(u), index: i }), {
           reason: 'lone-surrogate',
           index: i,
           codePoint: u,
@@ -61,19 +62,19 @@ export function validatePrompt(prompt: unknown, maxChars: number): string {
       }
       i++; // a valid pair: one character
     } else if (u >= 0xdc00 && u <= 0xdfff) {
-      throw mmError(PROMPT_INVALID, `prompt has a lone low surrogate ${hex(u)} at index ${i}: not valid Unicode text.`, {
+      throw mmError(PROMPT_INVALID, localText('prompt.loneSurrogate', { char: hex(u), index: i }), {
         reason: 'lone-surrogate',
         index: i,
         codePoint: u,
       });
     } else if (isControl(u)) {
-      throw mmError(PROMPT_INVALID, `prompt has the control character ${hex(u)} at index ${i}; only TAB, LF and CR are accepted (as spaces).`, {
+      throw mmError(PROMPT_INVALID, localText('prompt.controlChar', { char: hex(u), index: i }), {
         reason: 'control-char',
         index: i,
         codePoint: u,
       });
     } else if (isBidiControl(u)) {
-      throw mmError(PROMPT_INVALID, `prompt has the bidi control ${hex(u)} at index ${i}; bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069) are not accepted.`, {
+      throw mmError(PROMPT_INVALID, localText('prompt.bidiControl', { char: hex(u), index: i }), {
         reason: 'bidi-control',
         index: i,
         codePoint: u,
@@ -81,9 +82,9 @@ export function validatePrompt(prompt: unknown, maxChars: number): string {
     }
     chars++;
   }
-  if (prompt.trim() === '') throw mmError(PROMPT_EMPTY, 'prompt is empty (or whitespace only); ask a question, e.g. "what color is the circle?".', { reason: 'empty' });
+  if (prompt.trim() === '') throw mmError(PROMPT_EMPTY, localText('prompt.empty'), { reason: 'empty' });
   if (chars > maxChars) {
-    throw mmError(PROMPT_TOO_LONG, `prompt is ${chars} characters; the limit is maxPromptChars = ${maxChars}.`, { reason: 'chars', chars, maxChars });
+    throw mmError(PROMPT_TOO_LONG, localText('prompt.tooLong', { chars, max: maxChars }), { reason: 'chars', chars, maxChars });
   }
   return prompt;
 }

@@ -3,7 +3,7 @@
  * is worth another try. Every error is a MobileMMError (from @mobile-mm/core)
  * with a stable `code`; codes are public API and never renamed.
  */
-import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError, localText } from '@mobile-mm/core';
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 
 // instanceof, not cockatiel's isXxxError helpers: in 3.2.1 isTaskCancelledError and
@@ -80,13 +80,13 @@ export function isRetryable(e: unknown): boolean {
 export function toTypedError(e: unknown, context = ''): unknown {
   const where = context ? `${context}: ` : '';
   if (e instanceof BrokenCircuitError) {
-    return new MobileMMError(CIRCUIT_OPEN, `${where}the circuit breaker is open after repeated failures; try again later.`, { cause: e });
+    return new MobileMMError(CIRCUIT_OPEN, localText('resilience.circuitOpen', { where }), { cause: e });
   }
   if (e instanceof BulkheadRejectedError) {
-    return new MobileMMError(BULKHEAD_FULL, `${where}too many requests in flight and queued; try again later.`, { cause: e });
+    return new MobileMMError(BULKHEAD_FULL, localText('resilience.bulkheadFull', { where }), { cause: e });
   }
   if (e instanceof TaskCancelledError) {
-    return new MobileMMError(ABORTED, `${where}the request was cancelled before it finished.`, { cause: e });
+    return new MobileMMError(ABORTED, localText('resilience.cancelled', { where }), { cause: e });
   }
   return e;
 }

@@ -6,7 +6,7 @@
  *
  * Clock: Date.now(), so vitest fake timers drive it.
  */
-import { MobileMMError, checkConfig } from '@mobile-mm/core';
+import { MobileMMError, checkConfig, localText } from '@mobile-mm/core';
 import { RATE_LIMITED } from './errors.js';
 
 export interface RateLimitOptions {
@@ -66,7 +66,7 @@ export class TokenBucketLimiter {
     const retryAfterMs = Math.ceil(((1 - b.tokens) / this.refillPerSecond) * 1000);
     throw new MobileMMError(
       RATE_LIMITED,
-      `client ${JSON.stringify(clientId)} is over its rate limit (${this.capacity} burst, ${this.refillPerSecond}/s); retry after ${retryAfterMs} ms.`,
+      localText('resilience.rateLimited', { client: JSON.stringify(clientId), burst: this.capacity, rps: this.refillPerSecond, waitMs: retryAfterMs }),
       { clientId, retryAfterMs, capacity: this.capacity, refillPerSecond: this.refillPerSecond },
     );
   }

@@ -15,7 +15,7 @@
  * is in `details.partial`); the caller's own abort returns what the call
  * returns (the facade: the tokens so far, finishReason 'abort').
  */
-import { MobileMMError, checkConfig, type BackendName } from '@mobile-mm/core';
+import { MobileMMError, checkConfig, localText, type BackendName } from '@mobile-mm/core';
 import type { BulkheadPolicy, RetryPolicy } from 'cockatiel';
 import { ABORTED, DEADLINE_EXCEEDED, toTypedError } from './errors.js';
 import { BackendFallback, type BackendSwitch, type Interceptor } from './fallback.js';
@@ -144,7 +144,7 @@ export class Resilience<C> {
 
   async execute<T>(attempt: (client: C, ctx: AttemptContext) => Promise<T>, options: ExecuteOptions<T> = {}): Promise<T> {
     const caller = options.signal;
-    if (caller?.aborted) throw new MobileMMError(ABORTED, 'the request was aborted before it started.', { reason: String(caller.reason) });
+    if (caller?.aborted) throw new MobileMMError(ABORTED, localText('resilience.abortedBeforeStart'), { reason: String(caller.reason) });
     this.limiter?.take(options.clientId ?? 'default');
     const deadlineMs = options.deadlineMs ?? this.options.deadlineMs;
     const body = async (signal: AbortSignal | undefined): Promise<T> => {
@@ -167,14 +167,14 @@ export class Resilience<C> {
         return value;
       }, caller);
       if (cut && (options.partial ?? (() => true))(result)) {
-        throw new MobileMMError(DEADLINE_EXCEEDED, `the request passed its ${deadlineMs} ms deadline; generation stopped and its tensors were freed.`, { deadlineMs, partial: result });
+        throw new MobileMMError(DEADLINE_EXCEEDED, localText('resilience.deadline', { ms: deadlineMs }), { deadlineMs, partial: result });
       }
       return result;
     } catch (e) {
       const typed = toTypedError(e);
       // Cancelled by the deadline (while queued or between retries), not by the caller.
       if (deadlineMs !== undefined && (typed as MobileMMError)?.code === ABORTED && !caller?.aborted) {
-        throw new MobileMMError(DEADLINE_EXCEEDED, `the request passed its ${deadlineMs} ms deadline before it could finish.`, { deadlineMs });
+        throw new MobileMMError(DEADLINE_EXCEEDED, localText('resilience.deadlineBeforeFinish', { ms: deadlineMs }), { deadlineMs });
       }
       throw typed;
     }

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough, type Writable } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { isMobileMMError, type CallResult } from 'mobile-mm';
+import { isMobileMMError, loadMessages, localText, negotiateLanguage, type CallResult } from 'mobile-mm';
 import { ApiKeys } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { HttpError, errorBody, serverError, statusOf } from './errors.js';
@@ -64,10 +64,10 @@ const INFERENCE = new Set(['/v1/chat/completions', '/v1/caption', '/v1/ocr', '/v
 const OPEN = new Set(['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready', '/metrics']);
 
 const FASTIFY_CODES: Record<string, () => HttpError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => serverError('BODY_TOO_LARGE', 'the request body is over the limit (MOBILE_MM_MAX_BODY_BYTES).', 'body'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => serverError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type is not accepted; accepted: application/json, image/png, image/jpeg.', 'Content-Type'),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => serverError('INVALID_JSON', 'the body is empty; send a JSON object.', 'body'),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => serverError('INVALID_REQUEST', 'Content-Length does not match the body.', 'Content-Length'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => serverError('BODY_TOO_LARGE', localText('server.bodyTooLarge'), 'body'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => serverError('UNSUPPORTED_MEDIA_TYPE', localText('server.contentType'), 'Content-Type'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => serverError('INVALID_JSON', localText('server.emptyBody'), 'body'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => serverError('INVALID_REQUEST', localText('server.contentLength'), 'Content-Length'),
 };
 
 export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState } {
@@ -92,7 +92,7 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
     try {
       done(null, JSON.parse(body as string));
     } catch (e) {
-      done(serverError('INVALID_JSON', `the body is not valid JSON: ${(e as Error).message}`, 'body'), undefined);
+      done(serverError('INVALID_JSON', localText('server.invalidJson', { detail: (e as Error).message }), 'body'), undefined);
     }
   });
   app.addContentTypeParser(['image/png', 'image/jpeg'], { parseAs: 'buffer' }, (_req, body, done) => done(null, new Uint8Array(body as Buffer)));
@@ -103,11 +103,11 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
     if (state.draining) reply.header('connection', 'close'); // no keep-alive connection outlives the drain
     const route = req.routeOptions.url ?? '';
     if (OPEN.has(route)) return;
-    if (state.closing) throw serverError('UNAVAILABLE', 'the server is shutting down; retry on another instance.', null, 1);
-    if (keys.enabled && keys.check(req.headers.authorization) < 0) throw serverError('UNAUTHORIZED', 'a valid API key is required: send "Authorization: Bearer <key>".', 'Authorization');
+    if (state.closing) throw serverError('UNAVAILABLE', localText('server.shuttingDown'), null, 1);
+    if (keys.enabled && keys.check(req.headers.authorization) < 0) throw serverError('UNAUTHORIZED', localText('server.unauthorized'), 'Authorization');
     if (limiter !== null && INFERENCE.has(route)) {
       const wait = limiter.take(clientOf(req, keys));
-      if (wait > 0) throw serverError('RATE_LIMITED', `too many requests from this client (limit ${config.rateLimitRps}/s, burst ${config.rateLimitBurst}); retry after ${wait} s.`, null, wait);
+      if (wait > 0) throw serverError('RATE_LIMITED', localText('server.rateLimited', { rps: config.rateLimitRps, burst: config.rateLimitBurst, wait }), null, wait);
     }
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -125,13 +125,16 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
   });
 
   app.setErrorHandler(async (err: unknown, req, reply) => sendError(req, reply, err));
-  app.setNotFoundHandler(async (req, reply) => sendError(req, reply, serverError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}; see GET /v1/models, POST /v1/chat/completions.`)));
+  app.setNotFoundHandler(async (req, reply) => sendError(req, reply, serverError('NOT_FOUND', localText('server.noRoute', { method: req.method, path: req.url.split('?')[0] }))));
 
-  function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  async function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): Promise<FastifyReply> {
     const fst = (err as { code?: string })?.code;
     const e = fst !== undefined && FASTIFY_CODES[fst] ? FASTIFY_CODES[fst]() : !isMobileMMError(err) && (err as { statusCode?: number })?.statusCode === 400 ? serverError('INVALID_REQUEST', (err as Error).message) : err;
     const status = statusOf(e);
-    const body = errorBody(e);
+    const lang = negotiateLanguage(req.headers['accept-language']);
+    await loadMessages(lang); // once per language (startServer loads all six up front)
+    const body = errorBody(e, lang);
+    reply.header('content-language', lang);
     if (req.info) req.info.code = body.error.code;
     metrics.rejected(body.error.code.toLowerCase());
     if (e instanceof HttpError && e.retryAfterS !== undefined) reply.header('retry-after', String(e.retryAfterS));
@@ -144,7 +147,7 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
   function lifetime(req: FastifyRequest, reply: FastifyReply): AbortController {
     const ac = new AbortController();
     const left = config.requestTimeoutMs - (performance.now() - req.info.start);
-    const timer = setTimeout(() => ac.abort(serverError('DEADLINE_EXCEEDED', `the request took over ${config.requestTimeoutMs} ms (MOBILE_MM_REQUEST_TIMEOUT_MS); its work was stopped.`)), Math.max(0, left));
+    const timer = setTimeout(() => ac.abort(serverError('DEADLINE_EXCEEDED', localText('server.deadline', { ms: config.requestTimeoutMs }))), Math.max(0, left));
     const gone = (): void => {
       if (!reply.raw.writableFinished) ac.abort(serverError('CLIENT_CLOSED', 'the client closed the connection before the answer.'));
     };
@@ -273,7 +276,7 @@ export function buildApp(o: AppOptions): { app: FastifyInstance; state: AppState
         sse.end('data: [DONE]\n\n');
       },
       (e: unknown) => {
-        const body = errorBody(e);
+        const body = errorBody(e, negotiateLanguage(req.headers['accept-language']));
         req.info.code = body.error.code;
         metrics.rejected(body.error.code.toLowerCase());
         frame(body);

@@ -45,4 +45,11 @@ describe('resolveServerConfig', () => {
     expect(e.field).toBe('apiKeys');
     expect(e.message).not.toContain('short');
   });
+
+  it('MOBILE_MM_SECURITY_MODE=strict refuses to start without API keys, and starts with one', () => {
+    const e = fails({ env: { MOBILE_MM_SECURITY_MODE: 'strict' } });
+    expect(e.field).toBe('apiKeys');
+    expect(e.message).toBe('MOBILE_MM_SECURITY_MODE=strict requires an API key: set MOBILE_MM_API_KEYS.');
+    expect(resolveServerConfig({ env: { MOBILE_MM_SECURITY_MODE: 'strict', MOBILE_MM_API_KEYS: 'a-long-key-1' } }).apiKeys).toEqual(['a-long-key-1']);
+  });
 });

@@ -23,7 +23,7 @@
  *   drainDelayMs       MOBILE_MM_DRAIN_DELAY_MS            0
  */
 import os from 'node:os';
-import { MobileMMError } from 'mobile-mm';
+import { MobileMMError, SECURITY_LIMITS, localText, resolveSecurityMode } from 'mobile-mm';
 
 export type DispatchStrategy = 'least-loaded' | 'round-robin' | 'weighted';
 export const DISPATCH_STRATEGIES: readonly DispatchStrategy[] = ['least-loaded', 'round-robin', 'weighted'];
@@ -151,6 +151,9 @@ export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
   const apiKeys = list('apiKeys') ?? [];
   if (apiKeys.some((k) => typeof k !== 'string' || k.length < 8 || /\s/.test(k))) {
     throw invalid('apiKeys', sources.apiKeys, 'a key is not accepted; accepted: keys of at least 8 characters without spaces (the value is not shown).', '<hidden>', 'strings of ≥ 8 non-space characters');
+  }
+  if (apiKeys.length === 0 && SECURITY_LIMITS[resolveSecurityMode(undefined, env)].apiKeyRequired) {
+    throw new MobileMMError('INVALID_CONFIG', localText('server.strictNeedsKey'), { field: 'apiKeys', securityMode: 'strict' });
   }
   const rateLimitRps = int('rateLimitRps', 0, LIMITS.rps, 0);
   const rateLimitBurst = int('rateLimitBurst', 1, LIMITS.rps, Math.max(1, 2 * rateLimitRps));

@@ -7,7 +7,7 @@
  * `code` is one of our stable codes: the facade's (PROMPT_EMPTY,
  * IMAGE_CORRUPT, …) or one of the server's below. Codes never change meaning.
  */
-import { MobileMMError, isMobileMMError , type MobileMMErrorCode } from 'mobile-mm';
+import { MobileMMError, isMobileMMError, localizeError, msg, type Language, type LocalText, type MobileMMErrorCode } from 'mobile-mm';
 
 export const SERVER_ERRORS = {
   /** A missing or malformed field; `param` names it (e.g. messages[0].content). 400 */
@@ -57,7 +57,7 @@ export class HttpError extends MobileMMError {
   constructor(
     readonly status: number,
     code: MobileMMErrorCode,
-    message: string,
+    message: string | LocalText,
     /** The request field at fault (OpenAI's `param`). */
     readonly param: string | null = null,
     /** Seconds for the Retry-After header (429, 503). */
@@ -68,7 +68,7 @@ export class HttpError extends MobileMMError {
   }
 }
 
-export function serverError(code: ServerErrorCode, message: string, param: string | null = null, retryAfterS?: number): HttpError {
+export function serverError(code: ServerErrorCode, message: string | LocalText, param: string | null = null, retryAfterS?: number): HttpError {
   return new HttpError(SERVER_ERRORS[code], code, message, param, retryAfterS);
 }
 
@@ -88,14 +88,20 @@ function typeOf(status: number): string {
 }
 
 export interface OpenAIError {
-  error: { message: string; type: string; code: string; param: string | null };
+  /** `message` in the request's language (Accept-Language); `message_en` in English when that differs. */
+  error: { message: string; type: string; code: string; param: string | null; message_en?: string };
 }
 
-/** Any error as OpenAI's error object; unexpected ones say INTERNAL without their stack. */
-export function errorBody(e: unknown): OpenAIError {
+/**
+ * Any error as OpenAI's error object, its message in `lang` (negotiated from
+ * the request's Accept-Language); unexpected ones say INTERNAL without their stack.
+ */
+export function errorBody(e: unknown, lang: Language = 'en'): OpenAIError {
   const status = statusOf(e);
   const code = isMobileMMError(e) ? e.code : 'INTERNAL';
-  const message = isMobileMMError(e) ? e.message : 'internal server error';
+  const local = isMobileMMError(e) ? localizeError(e, lang) : null;
+  const message = local ? local.message : msg('code.INTERNAL', undefined, lang);
+  const english = local ? local.messageEn : 'internal server error';
   const param = e instanceof HttpError ? e.param : isMobileMMError(e) && typeof e.details?.param === 'string' ? e.details.param : null;
-  return { error: { message, type: typeOf(status), code, param } };
+  return { error: { message, type: typeOf(status), code, param, ...(english !== message ? { message_en: english } : {}) } };
 }

@@ -6,6 +6,7 @@
  *   POST /v1/caption|ocr|vqa    raw image/png or image/jpeg bytes (vqa: ?question=…), or JSON
  *                               { "image": "<base64 or data: URL>", "question": "…" }
  */
+import { localText } from 'mobile-mm';
 import { serverError } from './errors.js';
 import type { Job, JobTask } from './protocol.js';
 
@@ -28,7 +29,7 @@ export function decodeDataUrl(url: unknown, param: string): Uint8Array {
   if (typeof url !== 'string') throw bad(param, `must be a string, got ${typeName(url)}.`);
   if (!/^data:/i.test(url)) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1] ?? 'none';
-    throw serverError('REMOTE_IMAGE_URL', `${param}: only data: URLs are accepted (data:image/png;base64,… or data:image/jpeg;base64,…); the server does not fetch ${scheme}: URLs.`, param);
+    throw serverError('REMOTE_IMAGE_URL', localText('server.remoteImage', { param, scheme }), param);
   }
   const m = /^data:([^;,]*)((?:;[^;,]*)*),/i.exec(url);
   if (m === null) throw bad(param, 'is not a well-formed data: URL (data:<type>;base64,<data>).');
@@ -68,7 +69,7 @@ export function parseChatRequest(body: unknown, models: readonly string[]): Chat
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw serverError('INVALID_REQUEST', `the body must be a JSON object, got ${typeName(body)}.`);
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || b.model === '') throw bad('model', `must be a model id string (GET /v1/models lists them: ${models.join(', ')}).`);
-  if (!models.includes(b.model)) throw serverError('UNKNOWN_MODEL', `model ${JSON.stringify(b.model)} is not served here; accepted: ${models.join(', ')}.`, 'model');
+  if (!models.includes(b.model)) throw serverError('UNKNOWN_MODEL', localText('server.unknownModel', { model: JSON.stringify(b.model), accepted: models.join(', ') }), 'model');
   if (!Array.isArray(b.messages) || b.messages.length === 0) throw bad('messages', 'must be a non-empty array of messages.');
   let last = -1;
   b.messages.forEach((m: unknown, i: number) => {

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MobileMMError, type CallResult , type MobileMMErrorCode } from 'mobile-mm';
+import { MobileMMError, localText, type CallResult, type MobileMMErrorCode } from 'mobile-mm';
 import type { DispatchStrategy } from './config.js';
 import { newDispatchState, pickReplica, type DispatchState } from './dispatch.js';
 import { serverError } from './errors.js';
@@ -100,7 +100,7 @@ class Replica {
         this.model = m.model;
         settle.resolve();
       } else if (m.type === 'fatal') {
-        settle.reject(new MobileMMError(m.error.code as MobileMMErrorCode, m.error.message, m.error.details));
+        settle.reject(new MobileMMError(m.error.code as MobileMMErrorCode, m.error.text ?? m.error.message, m.error.details));
         void this.worker.terminate();
       } else if (m.type === 'stats') {
         for (const w of this.statsWaiters.splice(0)) w(m.stats);
@@ -193,7 +193,7 @@ export class ReplicaPool {
 
   /** Runs a job on a replica; rejects with QUEUE_FULL at once when there is no room, or with the signal's reason. */
   submit(job: Job, handlers: JobHandlers = {}): Promise<JobOutcome> {
-    if (this.closed) return Promise.reject(serverError('UNAVAILABLE', 'the server is shutting down; retry on another instance.', null, 1));
+    if (this.closed) return Promise.reject(serverError('UNAVAILABLE', localText('server.shuttingDown'), null, 1));
     if (handlers.signal?.aborted) return Promise.reject(handlers.signal.reason);
     return new Promise<JobOutcome>((resolve, reject) => {
       const p: Pending = { id: this.nextId++, job, handlers, abort: new SharedArrayBuffer(4), resolve, reject, replica: -1 };
@@ -202,7 +202,7 @@ export class ReplicaPool {
         reject(
           serverError(
             'QUEUE_FULL',
-            `the server is at capacity: ${this.running} requests running (max-concurrent ${this.options.maxConcurrent}) and ${this.queue.length} waiting (max-queue ${this.options.maxQueue}); retry after the Retry-After delay.`,
+            localText('server.queueFull', { running: this.running, maxConcurrent: this.options.maxConcurrent, queued: this.queue.length, maxQueue: this.options.maxQueue }),
             null,
             1,
           ),
@@ -300,7 +300,7 @@ export class ReplicaPool {
       if (p !== undefined && m.result.finishReason === 'abort' && Atomics.load(new Int32Array(p.abort), 0) !== 0) this.abortedCalls++;
       p?.resolve({ result: m.result, promptTokens: m.promptTokens, replica: r.index, tokenTimes: m.tokenTimes });
     }
-    else if (m.type === 'error') this.finish(r, m.id)?.reject(new MobileMMError(m.error.code as MobileMMErrorCode, m.error.message, m.error.details));
+    else if (m.type === 'error') this.finish(r, m.id)?.reject(new MobileMMError(m.error.code as MobileMMErrorCode, m.error.text ?? m.error.message, m.error.details));
   }
 
   private exited(r: Replica, reason: string): void {

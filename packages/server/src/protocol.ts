@@ -14,7 +14,7 @@
  * message would be read only after the call. The worker reads the flag in
  * its per-token callback and aborts the call's AbortSignal there.
  */
-import type { CallResult } from 'mobile-mm';
+import type { CallResult, LocalText } from 'mobile-mm';
 
 export type JobTask = 'caption' | 'ocr' | 'vqa';
 
@@ -46,7 +46,10 @@ export interface ReplicaInit {
 
 export interface WireError {
   code: string;
+  /** English: the main thread writes it again in each request's language from `text`. */
   message: string;
+  /** The catalogue key and values, when the error was made from one. */
+  text?: LocalText;
   details?: Record<string, unknown>;
 }
 

@@ -15,7 +15,7 @@ function wire(e: unknown): WireError {
   if (isMobileMMError(e)) {
     const details: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(e.details ?? {})) if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) details[k] = v;
-    return { code: e.code, message: e.message, details };
+    return { code: e.code, message: e.messageEn, ...(e.text ? { text: e.text } : {}), details };
   }
   return { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
 }

@@ -159,6 +159,30 @@ describe('/v1/caption, /v1/ocr, /v1/vqa', () => {
     expect(r.status).toBe(404);
     expect((await openAIError(r)).code).toBe('NOT_FOUND');
   });
+
+  it('error messages follow Accept-Language (code and status unchanged, English kept in message_en)', async () => {
+    // An error made in the replica (the facade's prompt check) and one made by the HTTP layer.
+    const ask = (lang: string) =>
+      fetch(`${base.url}/v1/vqa`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang }, body: JSON.stringify({ image: dataUrl(scene), question: '   ' }) });
+    let r = await ask('ja-JP, en;q=0.5');
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-language')).toBe('ja');
+    expect(await r.json()).toEqual({
+      error: {
+        code: 'PROMPT_EMPTY',
+        type: 'invalid_request_error',
+        param: null,
+        message: '質問が空です（または空白だけです）。「what color is the circle?」のように質問してください。',
+        message_en: 'The question is empty (or only spaces); ask one, e.g. "what color is the circle?".',
+      },
+    });
+    r = await ask('pt-BR');
+    expect(r.headers.get('content-language')).toBe('en');
+    expect((await openAIError(r)).message).toBe('The question is empty (or only spaces); ask one, e.g. "what color is the circle?".');
+    r = await fetch(`${base.url}/v1/nothing`, { headers: { 'accept-language': 'de-CH,de;q=0.9' } });
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { error: unknown }).error).toMatchObject({ code: 'NOT_FOUND', message: 'Die Route GET /v1/nothing gibt es nicht; siehe GET /v1/models und POST /v1/chat/completions.' });
+  });
 });
 
 describe('POST /v1/chat/completions', () => {

@@ -8,7 +8,7 @@
  *   4. the workers stop; the CLI exits 0
  */
 import type { Writable } from 'node:stream';
-import { resolveConfig, type MobileMMOptions } from 'mobile-mm';
+import { loadAllMessages, resolveConfig, type MobileMMOptions } from 'mobile-mm';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppState } from './app.js';
 import { resolveServerConfig, type ServerConfig, type ServerOptions } from './config.js';
@@ -36,6 +36,7 @@ export interface RunningServer {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { model = {}, logStream, ...serverOptions } = options;
   const config = resolveServerConfig(serverOptions);
+  await loadAllMessages(); // every response's error is written in its request's language (Accept-Language)
   resolveConfig({ ...model, ...(serverOptions.env ? { env: serverOptions.env } : {}) }); // INVALID_CONFIG here, before any worker starts
   const pool = new ReplicaPool({
     replicas: config.replicas,

@@ -12,7 +12,7 @@
  * decoded pixels and tensors a part naming their size only (no pixel data:
  * a raw RGBA image is too large for a span attribute).
  */
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, SECURITY_LIMITS, localText, resolveSecurityMode } from '@mobile-mm/core';
 
 export const CAPTURE_CONTENT_ENV = 'MOBILE_MM_TELEMETRY_CAPTURE_CONTENT';
 
@@ -26,8 +26,22 @@ export function processEnv(): Readonly<Record<string, string | undefined>> {
   return p?.env ?? {};
 }
 
-/** Whether to record content: the option if given, else the env variable, else false. */
+/**
+ * Whether to record content: the option if given, else the env variable, else
+ * false. Under MOBILE_MM_SECURITY_MODE=strict, asking for it is INVALID_CONFIG.
+ */
 export function resolveCaptureContent(option: boolean | undefined, env: Readonly<Record<string, string | undefined>> = processEnv()): boolean {
+  const on = captureAsked(option, env);
+  if (on && !SECURITY_LIMITS[resolveSecurityMode(undefined, env)].contentCapture) {
+    throw new MobileMMError('INVALID_CONFIG', localText('config.strictContentCapture', { envVar: option !== undefined ? 'captureContent' : CAPTURE_CONTENT_ENV }), {
+      field: 'captureContent',
+      securityMode: 'strict',
+    });
+  }
+  return on;
+}
+
+function captureAsked(option: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
   if (option !== undefined) {
     if (typeof option !== 'boolean') {
       throw new MobileMMError('INVALID_CONFIG', `telemetry.captureContent must be true or false, got ${JSON.stringify(option)}.`, { field: 'captureContent' });

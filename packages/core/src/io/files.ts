@@ -11,6 +11,7 @@
  * with FILE_NOT_FOUND naming it.
  */
 import { MobileMMError } from '../errors.js';
+import { localText } from '../i18n/index.js';
 import { importNodeBuiltin, isNode } from '../env.js';
 
 /** Where bytes can come from. */
@@ -31,8 +32,9 @@ async function locate(source: string | URL): Promise<Location> {
   return { kind: 'fs', path: text };
 }
 
-function notFound(what: string, reason: string, details: Record<string, unknown> = {}): MobileMMError {
-  return new MobileMMError('FILE_NOT_FOUND', `Cannot read ${what}: ${reason}.`, { file: what, ...details });
+function notFound(what: string, reason: string | null, details: Record<string, unknown> = {}): MobileMMError {
+  const message = reason === null ? localText('file.notFound', { file: what }) : localText('file.unreadable', { file: what, reason });
+  return new MobileMMError('FILE_NOT_FOUND', message, { file: what, ...details });
 }
 
 const MISSING_ERRNO = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
@@ -56,7 +58,7 @@ export async function readBytes(source: ByteSource): Promise<Uint8Array> {
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code && MISSING_ERRNO.has(code)) throw notFound(loc.path, `${code} (no such file)`, { errno: code });
+      if (code && MISSING_ERRNO.has(code)) throw notFound(loc.path, null, { errno: code });
       throw e;
     }
   }

@@ -3,8 +3,8 @@
  * MobileMMError (see errors.ts) and sizes checked before decoding.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { isNode } from '@mobile-mm/core';
-import { ACCEPTED_INPUTS, IMAGE_CORRUPT, IMAGE_UNSUPPORTED_FORMAT, imageError } from './errors.js';
+import { isNode, localText } from '@mobile-mm/core';
+import { ACCEPTED, IMAGE_CORRUPT, IMAGE_UNSUPPORTED_FORMAT, imageError } from './errors.js';
 import { decodeJpeg } from './jpeg-decode.js';
 import { checkBytes, resolveLimits, type ImageLimits, type ResolvedLimits } from './limits.js';
 import { readImageFile } from './node-io.js';
@@ -30,7 +30,7 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
     if (!isNode()) {
       throw imageError(
         IMAGE_UNSUPPORTED_FORMAT,
-        `file paths are accepted in Node only; in a browser fetch the file and pass its bytes. ${ACCEPTED_INPUTS}`,
+        localText('image.pathInBrowser', { accepted: ACCEPTED }),
       );
     }
     return decodeBytes(await readImageFile(input, limits), limits);
@@ -45,13 +45,13 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   if (isPixelData(input)) return fromPixelData(input, limits);
   const x = input as unknown;
   const kind = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
-  throw imageError(IMAGE_UNSUPPORTED_FORMAT, `not an image input (got ${kind}); ${ACCEPTED_INPUTS}`);
+  throw imageError(IMAGE_UNSUPPORTED_FORMAT, localText('image.notAnImage', { got: kind, accepted: ACCEPTED }));
 }
 
 /** Encoded bytes → RGBA: byte limit, magic-byte sniffing, header checks, then the decoder. */
 export async function decodeBytes(bytes: Uint8Array, limits: ResolvedLimits): Promise<RgbaImage> {
   checkBytes(bytes.length, limits, 'encoded image');
-  if (bytes.length === 0) throw imageError(IMAGE_CORRUPT, 'the input is empty (0 bytes)', { reason: 'empty' });
+  if (bytes.length === 0) throw imageError(IMAGE_CORRUPT, localText('image.empty'), { reason: 'empty' });
   switch (sniffFormat(bytes)) {
     case 'png':
       return decodePng(bytes, limits);
@@ -60,7 +60,7 @@ export async function decodeBytes(bytes: Uint8Array, limits: ResolvedLimits): Pr
     default:
       throw imageError(
         IMAGE_UNSUPPORTED_FORMAT,
-        `unsupported image format: ${describeUnknown(bytes)}; only PNG and JPEG are decoded. ${ACCEPTED_INPUTS}`,
+        localText('image.unknownFormat', { format: describeUnknown(bytes), accepted: ACCEPTED }),
         { format: describeUnknown(bytes) },
       );
   }

@@ -3,7 +3,7 @@
  * '@mobile-mm/core' carrying one of these codes; they are public API (listed
  * in the README) and never renamed.
  */
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, localText, type LocalText } from '@mobile-mm/core';
 
 /** Unknown magic bytes, or an input form this function does not take. */
 export const IMAGE_UNSUPPORTED_FORMAT = 'IMAGE_UNSUPPORTED_FORMAT';
@@ -23,7 +23,10 @@ export type ImageErrorCode =
   | typeof IMAGE_INVALID
   | typeof FILE_NOT_FOUND;
 
-/** What every IMAGE_UNSUPPORTED_FORMAT message lists. */
+/** What every IMAGE_UNSUPPORTED_FORMAT message lists (in the reader's language). */
+export const ACCEPTED: LocalText = localText('image.accepted');
+
+/** The same list in English (kept for callers that print it). */
 export const ACCEPTED_INPUTS =
   'accepted inputs: PNG or JPEG bytes (Uint8Array, ArrayBuffer, Node Buffer), a file path (Node only), ' +
   '{data, width, height} with RGBA or RGB bytes, an ImageData, or a tf.Tensor3D [H,W,3|4] ' +
@@ -31,7 +34,7 @@ export const ACCEPTED_INPUTS =
 
 export function imageError(
   code: ImageErrorCode,
-  message: string,
+  message: string | LocalText,
   details?: Record<string, unknown>,
 ): MobileMMError {
   return new MobileMMError(code, message, details);

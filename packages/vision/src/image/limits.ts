@@ -3,7 +3,7 @@
  * is allocated: decoders (pngjs in particular) trust the header and would
  * otherwise allocate whatever it claims.
  */
-import { MobileMMError } from '@mobile-mm/core';
+import { MobileMMError, localText } from '@mobile-mm/core';
 import { IMAGE_TOO_LARGE, imageError } from './errors.js';
 
 /** 2048² pixels: 16 MiB of RGBA, far above the 64×64 SynthScenes images. */
@@ -44,9 +44,8 @@ export function checkPixels(width: number, height: number, limits: ResolvedLimit
   if (pixels > limits.maxPixels) {
     throw imageError(
       IMAGE_TOO_LARGE,
-      `${what} declares ${width}×${height} = ${pixels} pixels, over the limit of ${limits.maxPixels}; ` +
-        `pass a larger options.maxPixels to accept it`,
-      { width, height, pixels, maxPixels: limits.maxPixels, option: 'maxPixels' },
+      localText('image.tooManyPixels', { width, height, pixels, max: limits.maxPixels, option: 'options.maxPixels' }),
+      { width, height, pixels, maxPixels: limits.maxPixels, option: 'maxPixels', source: what },
     );
   }
 }
@@ -56,9 +55,8 @@ export function checkBytes(byteLength: number, limits: ResolvedLimits, what: str
   if (byteLength > limits.maxBytes) {
     throw imageError(
       IMAGE_TOO_LARGE,
-      `${what} is ${byteLength} bytes, over the limit of ${limits.maxBytes}; ` +
-        `pass a larger options.maxBytes to accept it`,
-      { bytes: byteLength, maxBytes: limits.maxBytes, option: 'maxBytes' },
+      localText('image.tooManyBytes', { bytes: byteLength, max: limits.maxBytes, option: 'options.maxBytes' }),
+      { bytes: byteLength, maxBytes: limits.maxBytes, option: 'maxBytes', source: what },
     );
   }
 }

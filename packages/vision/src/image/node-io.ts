@@ -1,4 +1,5 @@
 /** Reading an image file in Node. fs is loaded only here, behind importHidden. */
+import { localText } from '@mobile-mm/core';
 import { FILE_NOT_FOUND, imageError } from './errors.js';
 import { checkBytes, type ResolvedLimits } from './limits.js';
 import { importHidden } from './node-import.js';
@@ -7,8 +8,12 @@ type Fs = typeof import('node:fs/promises');
 
 function notReadable(path: string, e: unknown): Error {
   const code = (e as { code?: string } | undefined)?.code;
-  const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code ?? String(e)})`;
-  return imageError(FILE_NOT_FOUND, `image file ${JSON.stringify(path)}: ${why}`, { path, cause: code });
+  const shown = JSON.stringify(path);
+  const message =
+    code === 'ENOENT' || code === 'ENOTDIR'
+      ? localText('image.fileNotFound', { path: shown })
+      : localText('image.fileUnreadable', { path: shown, reason: code ?? String(e) });
+  return imageError(FILE_NOT_FOUND, message, { path, cause: code });
 }
 
 /** Reads a whole file after checking its size against limits.maxBytes. */

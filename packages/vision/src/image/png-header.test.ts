@@ -29,7 +29,7 @@ describe('readPngHeader', () => {
     expect(file.length).toBe(33);
     const err = await expectCode(() => readPngHeader(file), IMAGE_TOO_LARGE);
     expect(err.message).toContain('100000×100000');
-    expect(err.message).toContain('4194304');
+    expect(err.message).toContain('4,194,304'); // Intl grouping (en)
     expect(err.message).toContain('maxPixels');
     expect(err.details).toMatchObject({ width: 100_000, height: 100_000, maxPixels: 4_194_304 });
   });
