@@ -10,7 +10,7 @@ const pkgs = ['core', 'int2', 'vision', 'synth', 'resilience', 'telemetry', 'mob
 const alias = [
   { find: '@mobile-mm/core/test-utils', replacement: path.join(root, 'packages/core/src/test-utils/index.ts') },
   { find: /^@mobile-mm\/core\/backend$/, replacement: path.join(root, 'packages/core/src/backend/index.ts') },
-  { find: /^@mobile-mm\/core\/backend\/(cpu|wasm|webgl)$/, replacement: path.join(root, 'packages/core/src/backend/$1/index.ts') },
+  { find: /^@mobile-mm\/core\/backend\/(cpu|wasm|webgl|webgpu)$/, replacement: path.join(root, 'packages/core/src/backend/$1/index.ts') },
   { find: /^@mobile-mm\/core\/gradients$/, replacement: path.join(root, 'packages/core/src/gradients.ts') },
   { find: /^@mobile-mm\/core\/register-layers$/, replacement: path.join(root, 'packages/core/src/layers/register.ts') },
   { find: '@mobile-mm/telemetry/test-utils', replacement: path.join(root, 'packages/telemetry/src/test-utils/index.ts') },

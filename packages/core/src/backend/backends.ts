@@ -5,8 +5,18 @@
  */
 import { isNode } from '../env.js';
 
-export type BackendName = 'cpu' | 'wasm' | 'webgl';
-export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgl'];
+export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu';
+export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
+
+/**
+ * True where the WebGPU API exists (`navigator.gpu`; never in Node). Whether
+ * an adapter can be had is only known after the asynchronous
+ * `navigator.gpu.requestAdapter()`, which webgpu/index.ts checks before start.
+ */
+export function webgpuAvailable(): boolean {
+  if (isNode()) return false;
+  return (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu != null;
+}
 
 /** True where a WebGL2 context can be created (never in Node). */
 export function webglAvailable(): boolean {
@@ -22,7 +32,11 @@ export function webglAvailable(): boolean {
   }
 }
 
-/** Backends that can start here, in fallback order (webgl → wasm → cpu). */
+/** Backends that can start here, in fallback order (webgpu → webgl → wasm → cpu). */
 export function availableBackends(): BackendName[] {
-  return webglAvailable() ? ['webgl', 'wasm', 'cpu'] : ['wasm', 'cpu'];
+  const out: BackendName[] = [];
+  if (webgpuAvailable()) out.push('webgpu');
+  if (webglAvailable()) out.push('webgl');
+  out.push('wasm', 'cpu');
+  return out;
 }

@@ -3,6 +3,8 @@ import { expect, it } from 'vitest';
 import { describeBackends } from '../test-utils/backends.js';
 import { setupBackend } from './setup.js';
 import { isMobileMMError } from '../errors.js';
+import { isNode } from '../env.js';
+import { availableBackends } from './backends.js';
 
 describeBackends('setupBackend', (env) => {
   it('activates the backend and computes a matmul', async () => {
@@ -16,4 +18,17 @@ describeBackends('setupBackend', (env) => {
 
 it('rejects an unknown backend name with a typed error', async () => {
   await expect(setupBackend('tpu' as never)).rejects.toSatisfy((e) => isMobileMMError(e, 'INVALID_ARGUMENT'));
+});
+
+it.runIf(isNode())('webgpu in Node: BACKEND_UNAVAILABLE saying why and which backends are accepted', async () => {
+  expect(availableBackends()).not.toContain('webgpu');
+  const before = tf.getBackend();
+  const err = await setupBackend('webgpu').then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isMobileMMError(err, 'BACKEND_UNAVAILABLE')).toBe(true);
+  expect((err as Error).message).toMatch(/navigator\.gpu is missing/);
+  expect((err as Error).message).toMatch(/accepted backends: cpu, wasm, webgl, webgpu or auto/);
+  expect(tf.getBackend()).toBe(before); // the current backend is left as it was
 });
