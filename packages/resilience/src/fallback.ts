@@ -52,7 +52,11 @@ export class BackendSwitchEvent extends Event {
 export type Interceptor = <T>(ctx: { backend: BackendName }, next: () => Promise<T>) => Promise<T>;
 
 export interface FallbackOptions<C> {
-  /** Backends in the order they are tried; absent ones are skipped. Default webgpu, webgl, wasm, cpu. */
+  /**
+   * Backends in the order they are tried; absent ones (availableBackends()) are skipped. Default webgpu, webgl,
+   * wasm, cpu. `await detectWebgpu()` (@mobile-mm/core/backend) before constructing, so a browser with
+   * navigator.gpu but no adapter has webgpu skipped rather than failing over from it.
+   */
   order?: readonly BackendName[];
   /** Makes the client for a backend (a model instance on it). Called once per backend, lazily. */
   create: (backend: BackendName) => Promise<C>;

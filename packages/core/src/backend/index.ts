@@ -15,7 +15,7 @@
  * The tfjs backends are optional peer dependencies of @mobile-mm/core:
  * install the ones you start.
  */
-export { BACKENDS, availableBackends, webglAvailable, webgpuAvailable, type BackendName } from './backends.js';
+export { BACKENDS, availableBackends, detectWebgpu, webglAvailable, webgpuAvailable, type BackendName } from './backends.js';
 export { setupBackend, loadBackend, type SetupBackendOptions } from './setup.js';
 export {
   registerWasmFixes,

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileMMError } from '../errors.js';
-import { BACKENDS, availableBackends, type BackendName } from './backends.js';
+import { BACKENDS, availableBackends, detectWebgpu, type BackendName } from './backends.js';
 
 export interface SetupBackendOptions {
   /**
@@ -77,6 +77,7 @@ export async function setupBackend(
   options: SetupBackendOptions = {},
 ): Promise<BackendName> {
   if (name === 'auto') {
+    await detectWebgpu(); // no adapter: webgpu is left out, and its module never loaded
     const errors: string[] = [];
     for (const candidate of availableBackends()) {
       try {

@@ -10,7 +10,8 @@
  */
 import '@tensorflow/tfjs-backend-webgpu';
 import { MobileMMError } from '../../errors.js';
-import { BACKENDS, webgpuAvailable } from '../backends.js';
+import { isNode } from '../../env.js';
+import { BACKENDS, noteWebgpuAdapter } from '../backends.js';
 import type { SetupBackendOptions } from '../setup.js';
 
 /** Minimal view of the WebGPU API (the DOM lib in use may not declare it). */
@@ -28,19 +29,22 @@ function unavailable(why: string): MobileMMError {
 /**
  * Fails with BACKEND_UNAVAILABLE where WebGPU cannot start: no `navigator.gpu`
  * (Node, browsers without WebGPU, insecure contexts) or no adapter
- * (`requestAdapter()` resolves to null: blocklisted or absent GPU).
+ * (`requestAdapter()` resolves to null: blocklisted or absent GPU). Records
+ * the answer, so availableBackends() leaves an adapter-less webgpu out.
  */
 export async function prepareBackend(_options: SetupBackendOptions): Promise<void> {
-  if (!webgpuAvailable()) {
+  const gpu = isNode() ? undefined : (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (gpu == null) {
     throw unavailable('navigator.gpu is missing (Node has none; browsers expose it only in secure contexts, some behind a flag)');
   }
-  const gpu = (globalThis as unknown as { navigator: { gpu: GpuLike } }).navigator.gpu;
   let adapter: unknown;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
+    noteWebgpuAdapter(false);
     throw unavailable(`navigator.gpu.requestAdapter() failed (${(e as Error).message})`);
   }
+  noteWebgpuAdapter(adapter != null);
   if (adapter == null) throw unavailable('navigator.gpu.requestAdapter() returned null (no usable GPU adapter)');
 }
 
