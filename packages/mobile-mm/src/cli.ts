@@ -41,7 +41,7 @@ IMAGE is a PNG or JPEG file. The model knows SynthScenes v1 images: 64×64
 scenes of coloured shapes and 32×128 text lines (see the package README).
 
 Options:
-  --backend auto|cpu|wasm|webgl      tfjs backend (${ENV_VARS.backend}; default auto: wasm in Node)
+  --backend NAME                     tfjs backend: ${BACKEND_OPTIONS.join(', ')} (${ENV_VARS.backend}; default auto: wasm in Node)
   --variant int2|fp32                model variant (${ENV_VARS.variant}; default int2 when bundled, else fp32)
   --profile fast|balanced|accuracy   speed/quality profile (${ENV_VARS.profile}; default balanced)
   --model-dir DIR                    checkpoint folder (${ENV_VARS.modelDir}; default the bundled model)
