@@ -7,8 +7,9 @@
  * No Int2Pack here: the reference's scale = RN32((max − min)/(2^b − 1)) needs
  * float64-exact arithmetic that WGSL does not have (its division is 2.5 ulp),
  * and packing on the host needs a synchronous read-back of w, which
- * tfjs-backend-webgpu does through a canvas (measured in headless Chromium on
- * SwiftShader: it read zeros and then lost the device). So quantize() says so
+ * tfjs-backend-webgpu does through a canvas and warns is slow (tried in
+ * headless Chromium on SwiftShader with a [200, 96] weight already on the GPU:
+ * it read back zeros, and the next GPU read failed). So quantize() says so
  * on webgpu (UNSUPPORTED); quantize on cpu or wasm, or load packed weights
  * (QuantizedTensor.fromCanonical, loadQuantized), then run on webgpu.
  */
