@@ -4,7 +4,7 @@
  * aria-live region token by token, with the timings of each stage, the
  * backend that answered, the weights and the memory tfjs holds.
  *
- * The model is a ResilientMobileMM (backend fallback webgl → wasm → cpu;
+ * The model is a ResilientMobileMM (backend fallback webgpu → webgl → wasm → cpu;
  * the chosen backend goes first), loaded from this site's /models/ folder
  * with a progress bar; changing the weights, backend or profile reloads it.
  * Errors go through messages.ts only.

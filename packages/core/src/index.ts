@@ -8,6 +8,7 @@
  *   @mobile-mm/core/backend/cpu      registers tfjs-backend-cpu on import
  *   @mobile-mm/core/backend/wasm     registers tfjs-backend-wasm on import
  *   @mobile-mm/core/backend/webgl    registers tfjs-backend-webgl on import
+ *   @mobile-mm/core/backend/webgpu   registers tfjs-backend-webgpu on import
  *   @mobile-mm/core/gradients        registers every op gradient (imports tfjs-layers) for training
  *   @mobile-mm/core/register-layers  registers the layer classes for serialization by name
  */

@@ -29,7 +29,7 @@
  *   mins   f16|f32 [N, Kp/G]
  *
  * Backend tensor layouts (tfjs has no uint8 dtype; `layout` attribute):
- *   'bytes'      (cpu, wasm): codes int32 [N, Kp·b/32], the canonical bytes
+ *   'bytes'      (cpu, wasm, webgpu): codes int32 [N, Kp·b/32], the canonical bytes
  *                read as little-endian int32 (Kp·b/8 is a multiple of 4).
  *   'webgl-fp32' (webgl, fp32 textures): codes int32 [N, ⌈Kp/c⌉] with
  *                c = ⌊24/b⌋ codes per element (12 for 2-bit), element

@@ -1,8 +1,8 @@
 /**
  * @mobile-mm/int2: 2-bit (and 4/8-bit) group-wise quantized weights for
  * TensorFlow.js, with Int2Pack / Int2Unpack / Int2MatMul kernels for the cpu,
- * wasm and webgl backends. Nothing is registered on import: call
- * registerInt2Kernels() (or import @mobile-mm/int2/cpu, /wasm, /webgl).
+ * wasm, webgl and webgpu backends. Nothing is registered on import: call
+ * registerInt2Kernels() (or import @mobile-mm/int2/cpu, /wasm, /webgl, /webgpu).
  */
 export {
   Int2MatMul,

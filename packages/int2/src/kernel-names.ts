@@ -5,7 +5,7 @@
  *
  * Shapes: W is the logical float weight [K, N] (x[M,K] · W[K,N] → y[M,N]).
  * `codes`, `scales`, `mins` are in the *backend layout* named by `layout`
- * (see format.ts): 'bytes' on cpu and wasm, 'webgl-fp32' / 'webgl-f16' on webgl.
+ * (see format.ts): 'bytes' on cpu, wasm and webgpu, 'webgl-fp32' / 'webgl-f16' on webgl.
  */
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 

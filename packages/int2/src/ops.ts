@@ -32,11 +32,20 @@ export interface QuantizeConfig {
 
 function requireKernel(kernelName: string): void {
   const backend = tf.getBackend();
+  if (kernelName === Int2Pack && backend === 'webgpu') {
+    throw new MobileMMError(
+      'UNSUPPORTED',
+      `quantize: there is no ${Int2Pack} kernel on webgpu (it would need float64-exact arithmetic or a synchronous ` +
+        `GPU read-back; see @mobile-mm/int2/webgpu). Quantize on cpu or wasm, or load packed weights ` +
+        `(QuantizedTensor.fromCanonical, loadQuantized): ${Int2Unpack} and ${Int2MatMul} run on webgpu.`,
+      { kernelName, backend },
+    );
+  }
   if (tf.getKernel(kernelName, backend) === undefined) {
     throw new MobileMMError(
       'UNSUPPORTED',
       `${kernelName} is not registered for backend '${backend}'. Call registerInt2Kernels() ` +
-        `(or import a backend entry: @mobile-mm/int2/cpu, /wasm, /webgl) first; kernels exist for cpu, wasm and webgl.`,
+        `(or import a backend entry: @mobile-mm/int2/cpu, /wasm, /webgl, /webgpu) first; kernels exist for cpu, wasm, webgl and webgpu.`,
       { kernelName, backend },
     );
   }
@@ -76,6 +85,7 @@ export function quantize(w: Tensor2D, config: QuantizeConfig): QuantizedTensor {
   // float16 textures hold float16 scales whatever was asked: the kernel's output is the 'float16' reference.
   const scaleDtype = layout === 'webgl-f16' ? 'float16' : requested;
   const meta = { inDim, outDim, bits, groupSize, scaleDtype };
+  requireKernel(Int2Pack); // before the float16 host path too: it reads w back synchronously
 
   if (scaleDtype === 'float16' && layout !== 'webgl-f16') {
     const packed = int2PackImpl(w.dataSync() as Float32Array, attrs, 'float16');
@@ -87,7 +97,6 @@ export function quantize(w: Tensor2D, config: QuantizeConfig): QuantizedTensor {
     };
     return new QuantizedTensor(meta, tensors, layout);
   }
-  requireKernel(Int2Pack);
   const [codes, scales, mins] = tf.engine().runKernel(Int2Pack, { w }, attrs as unknown as NamedAttrMap) as Tensor2D[];
   return new QuantizedTensor(meta, { codes, scales, mins }, layout);
 }

@@ -23,10 +23,20 @@ describe('registerInt2Kernels', () => {
     expect(tf.getGradient(Int2MatMul)).toBeDefined();
   });
 
+  it('registers every backend when called without one, webgpu included', () => {
+    registerInt2Kernels();
+    for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
+      for (const name of [Int2Unpack, Int2MatMul]) expect(tf.getKernel(name, backend), `${name} on ${backend}`).toBeDefined();
+    }
+    // webgpu has no Int2Pack (webgpu/index.ts says why).
+    for (const backend of ['cpu', 'wasm', 'webgl']) expect(tf.getKernel(Int2Pack, backend)).toBeDefined();
+    expect(tf.getKernel(Int2Pack, 'webgpu')).toBeUndefined();
+  });
+
   it('rejects an unknown backend name', () => {
     let thrown: unknown;
     try {
-      registerInt2Kernels('webgpu' as Int2Backend);
+      registerInt2Kernels('tpu' as Int2Backend);
     } catch (e) {
       thrown = e;
     }

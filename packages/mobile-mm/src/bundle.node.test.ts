@@ -4,7 +4,7 @@
  * built packages (dist/, as a user gets them), with code splitting.
  *
  * Checked: nothing imports a Node builtin; the initial chunk holds no
- * tfjs-backend-webgl module (webgl, and cpu, are lazy chunks that
+ * tfjs-backend-webgl or -webgpu module (webgl, webgpu and cpu are lazy chunks that
  * setupBackend() loads only when asked for); the umbrella's namespace
  * re-exports cost nothing. Sizes are logged (README "Bundle size"), not
  * asserted beyond a loose budget.
@@ -24,6 +24,7 @@ const repo = path.resolve(pkgDir, '../..');
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]);
 const WEBGL = /node_modules\/@tensorflow\/tfjs-backend-webgl\//;
+const WEBGPU = /node_modules\/@tensorflow\/tfjs-backend-webgpu\//;
 
 interface Chunk {
   file: string;
@@ -124,6 +125,7 @@ describe('browser bundle of the facade', () => {
       expect(b.externals.filter(isBuiltin)).toEqual([]);
       const initial = b.chunks.filter((c) => c.initial);
       expect(modulesOf(initial, WEBGL)).toEqual([]);
+      expect(modulesOf(initial, WEBGPU)).toEqual([]);
       expect(modulesOf(initial, /tfjs-backend-wasm\//).length).toBeGreaterThan(0);
       // webgl is there only as a lazy chunk (setupBackend('webgl' | 'auto') loads it).
       for (const c of b.chunks.filter((ch) => modulesOf([ch], WEBGL).length > 0)) expect(c.initial).toBe(false);
@@ -140,8 +142,9 @@ describe('browser bundle of the facade', () => {
     console.log(report("import { MobileMultiModalLLM } from 'mobile-mm'", raw, min));
     expect(min.externals.filter(isBuiltin)).toEqual([]);
     const initial = min.chunks.filter((c) => c.initial);
-    expect(modulesOf(initial, /node_modules\/@tensorflow\/tfjs-backend-(cpu|wasm|webgl)\//)).toEqual([]);
+    expect(modulesOf(initial, /node_modules\/@tensorflow\/tfjs-backend-(cpu|wasm|webgl|webgpu)\//)).toEqual([]);
     expect(modulesOf(min.chunks, WEBGL).length).toBeGreaterThan(0); // still reachable, lazily
+    expect(modulesOf(min.chunks, WEBGPU).length).toBeGreaterThan(0);
   });
 
   it("the umbrella's namespace re-exports are shaken out", async () => {

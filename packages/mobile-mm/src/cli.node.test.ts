@@ -73,6 +73,7 @@ it('exit 2 for usage and configuration errors, before loading anything', async (
     [['frob'], {}, /error \[USAGE\]: Unknown command "frob"/],
     [['caption', scene, '--bogus'], {}, /error \[USAGE\]: Unknown option '--bogus'/],
     [['caption', scene, '--profile', 'turbo'], {}, /error \[USAGE\]: --profile takes one of fast, balanced, accuracy/],
+    [['caption', scene, '--backend', 'gpu'], {}, /error \[USAGE\]: --backend takes one of auto, cpu, wasm, webgl, webgpu\b/],
     [['caption', scene], { MOBILE_MM_BACKEND: 'gpu' }, /error \[INVALID_CONFIG\]: config\.backend \(from MOBILE_MM_BACKEND\)/],
   ];
   for (const [args, env, message] of cases) {
@@ -99,12 +100,16 @@ it('exit 3 for bad images and prompts, with the error code; exit 1 for a missing
   const model = await run(['caption', scene, '--model-dir', path.join(tmp, 'no-model')]);
   expect(model.code).toBe(1);
   expect(model.stderr).toMatch(/^error \[MODEL_NOT_FOUND\]: The model folder ".*no-model"/m);
+  const webgpu = await run(['caption', scene, '--backend', 'webgpu', '--variant', 'fp32']);
+  expect(webgpu.code).toBe(1);
+  expect(webgpu.stderr).toMatch(/^error \[BACKEND_UNAVAILABLE\]: webgpu: navigator\.gpu is missing.*accepted backends: cpu, wasm, webgl, webgpu or auto/m);
 });
 
 it('--help exits 0; demo --json runs the three tasks on every bundled sample', async () => {
   const help = await run(['--help']);
   expect(help.code).toBe(0);
   expect(help.stdout).toContain('mobile-mm vqa IMAGE "QUESTION"');
+  expect(help.stdout).toContain('--backend NAME                     tfjs backend: auto, cpu, wasm, webgl, webgpu');
   const demo = await run(['demo', '--json', '--variant', 'fp32', '--profile', 'fast']);
   expect(demo.code, demo.stderr).toBe(0);
   const report = JSON.parse(demo.stdout) as { calls: { task: string; ms: number; truth: string }[]; medianMs: Record<string, number>; variant: string };

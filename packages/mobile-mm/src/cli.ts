@@ -29,6 +29,7 @@ const EXIT = { ok: 0, failure: 1, usage: 2, input: 3 } as const;
 /** The help text in the CLI's language. */
 function help(): string {
   return msg('cli.help', {
+    backends: BACKEND_OPTIONS.join(', '),
     backendEnv: ENV_VARS.backend,
     variantEnv: ENV_VARS.variant,
     profileEnv: ENV_VARS.profile,

@@ -46,7 +46,7 @@ it('options win over the environment', () => {
 
 it('rejects bad values with INVALID_CONFIG naming the field, the source and what is accepted', () => {
   const bad: [unknown, string, RegExp][] = [
-    [{ backend: 'gpu', env: {} }, 'backend', /accepted: auto, cpu, wasm, webgl/],
+    [{ backend: 'gpu', env: {} }, 'backend', /accepted: auto, cpu, wasm, webgl, webgpu\b/],
     [{ variant: 'int3', env: {} }, 'variant', /accepted: int2, fp32/],
     [{ profile: 'turbo', env: {} }, 'profile', /accepted: fast, balanced, accuracy/],
     [{ maxImagePixels: 0, env: {} }, 'maxImagePixels', /integer from 1/],

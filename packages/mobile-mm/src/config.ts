@@ -30,12 +30,12 @@ export type BackendOption = 'auto' | BackendName;
 export type Variant = 'int2' | 'fp32';
 export type Profile = 'fast' | 'balanced' | 'accuracy';
 
-export const BACKEND_OPTIONS: readonly BackendOption[] = ['auto', 'cpu', 'wasm', 'webgl'];
+export const BACKEND_OPTIONS: readonly BackendOption[] = ['auto', 'cpu', 'wasm', 'webgl', 'webgpu'];
 export const VARIANTS: readonly Variant[] = ['int2', 'fp32'];
 export const PROFILES: readonly Profile[] = ['fast', 'balanced', 'accuracy'];
 
 export interface MobileMMOptions {
-  /** tfjs backend: 'auto' picks webgl where WebGL2 exists, else wasm, else cpu. */
+  /** tfjs backend: 'auto' picks webgpu where it starts, else webgl where WebGL2 exists, else wasm, else cpu. */
   backend?: BackendOption;
   /** Which bundled model: 'int2' (2-bit weights) or 'fp32'. With modelDir, the checkpoint must match it. */
   variant?: Variant;

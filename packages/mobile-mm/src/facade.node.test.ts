@@ -364,6 +364,7 @@ describeBackends(
         ['bad pixels env', () => MobileMultiModalLLM.create({ env: { MOBILE_MM_MAX_IMAGE_PIXELS: '-5' } }), 'INVALID_CONFIG'],
         ['unknown option', () => createUnchecked({ backnd: 'cpu' }), 'INVALID_CONFIG'],
         ['webgl in Node', () => MobileMultiModalLLM.create({ backend: 'webgl', env: {} }), 'BACKEND_UNAVAILABLE'],
+        ['webgpu in Node', () => MobileMultiModalLLM.create({ backend: 'webgpu', env: {} }), 'BACKEND_UNAVAILABLE'],
         ['missing model dir', () => MobileMultiModalLLM.create({ backend: 'wasm', modelDir: '/nonexistent/model', env: {} }), 'MODEL_NOT_FOUND'],
         ['variant mismatch', () => MobileMultiModalLLM.create({ backend: 'wasm', variant: 'int2', modelDir: FP32_DIR, env: {} }), 'MODEL_VARIANT_MISMATCH'],
       ];

@@ -1,6 +1,6 @@
 /**
  * MobileMultiModalLLM: captioning, OCR and VQA from one small vision-language
- * model, on tfjs's cpu, wasm or webgl backend, in Node or a browser.
+ * model, on tfjs's cpu, wasm, webgl or webgpu backend, in Node or a browser.
  *
  *   const mm = await MobileMultiModalLLM.create({ backend: 'wasm', profile: 'fast' });
  *   const { text, timings } = await mm.vqa('scene.png', 'what color is the circle?');

@@ -20,6 +20,7 @@
 import { DEFAULT_BACKEND_ORDER, Resilience, type AttemptContext, type BackendSwitch, type ProbeResult, type RequestOptions, type ResilienceOptions } from '@mobile-mm/resilience';
 import type { BackendName } from '@mobile-mm/core';
 import { MobileMMError } from '@mobile-mm/core';
+import { detectWebgpu } from '@mobile-mm/core/backend';
 import type { ImageInput } from '@mobile-mm/vision';
 import { resolveConfig, type Profile } from './config.js';
 import { MobileMultiModalLLM, takeProgressOption, type CallOptions, type CallResult, type GenerateCallOptions, type Health, type MobileMMCreateOptions } from './facade.js';
@@ -68,6 +69,7 @@ export class ResilientMobileMM {
     const [, withoutProgress] = takeProgressOption(mmOptions); // onProgress goes to each backend's create()
     const [telemetry, configOptions] = takeTelemetryOption(withoutProgress);
     const config = resolveConfig(configOptions); // INVALID_CONFIG before anything starts
+    await detectWebgpu(); // so the fallback leaves out a webgpu that has navigator.gpu but no adapter
     const first = config.backend === 'auto' ? [] : [config.backend];
     const order = policy.backends ?? [...first, ...DEFAULT_BACKEND_ORDER.filter((b) => !first.includes(b))];
     let self: ResilientMobileMM | null = null;

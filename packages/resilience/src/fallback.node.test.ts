@@ -11,7 +11,7 @@ import { setupBackend } from '@mobile-mm/core/backend';
 import { randn } from '@mobile-mm/core/test-utils';
 import { CircuitState } from 'cockatiel';
 import { BACKENDS_EXHAUSTED } from './errors.js';
-import { BackendFallback, BackendSwitchEvent, type BackendSwitch } from './fallback.js';
+import { BackendFallback, BackendSwitchEvent, DEFAULT_BACKEND_ORDER, type BackendSwitch } from './fallback.js';
 import { faultInjector } from './fault-injector.js';
 
 interface Dense {
@@ -53,6 +53,12 @@ it('skips absent backends (webgl in Node) and rejects a bad order with INVALID_C
   expect(chain({ order: ['cpu', 'wasm'] }).backends).toEqual(['cpu', 'wasm']);
   expect(() => chain({ order: ['wasm', 'gpu' as BackendName] })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   expect(() => chain({ order: ['webgl'] })).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE' }));
+});
+
+it('defaults to webgpu → webgl → wasm → cpu; webgpu is absent in Node and skipped', () => {
+  expect(DEFAULT_BACKEND_ORDER).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+  expect(chain({ order: ['webgpu', 'wasm'] }).backends).toEqual(['wasm']);
+  expect(() => chain({ order: ['webgpu'] })).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE' }));
 });
 
 /** What each backend alone answers (separate clients, no fallback). */

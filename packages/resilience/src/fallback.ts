@@ -1,6 +1,6 @@
 /**
  * Backend fallback: one client (e.g. a model instance) per tfjs backend,
- * tried in order (default webgl → wasm → cpu, skipping backends this
+ * tried in order (default webgpu → webgl → wasm → cpu, skipping backends this
  * environment lacks). Each backend has its own cockatiel circuit breaker, so
  * a backend that keeps failing is skipped at no cost while its breaker is
  * open, and gets one probe request back after the half-open delay.
@@ -27,7 +27,7 @@ import { createBreaker, type BreakerOptions } from './policies.js';
 import { probeBackend, type ProbeResult } from './probe.js';
 import { WebGLContextWatcher, rebuildWebGLBackend } from './context-loss.js';
 
-export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
+export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export type SwitchReason = 'failure' | 'circuit-open' | 'context-lost' | 'unhealthy' | 'recovered';
 
@@ -52,7 +52,11 @@ export class BackendSwitchEvent extends Event {
 export type Interceptor = <T>(ctx: { backend: BackendName }, next: () => Promise<T>) => Promise<T>;
 
 export interface FallbackOptions<C> {
-  /** Backends in the order they are tried; absent ones are skipped. Default webgl, wasm, cpu. */
+  /**
+   * Backends in the order they are tried; absent ones (availableBackends()) are skipped. Default webgpu, webgl,
+   * wasm, cpu. `await detectWebgpu()` (@mobile-mm/core/backend) before constructing, so a browser with
+   * navigator.gpu but no adapter has webgpu skipped rather than failing over from it.
+   */
   order?: readonly BackendName[];
   /** Makes the client for a backend (a model instance on it). Called once per backend, lazily. */
   create: (backend: BackendName) => Promise<C>;

@@ -1,7 +1,8 @@
 /**
  * Health probe for one tfjs backend: make it current, run a 16×16 matMul
  * (256 elements, so webgl computes it on the GPU instead of forwarding small
- * ops to the CPU), read the result back and check it against a plain loop.
+ * ops to the CPU; 32×32 on webgpu, whose forwarding threshold is 1000
+ * elements), read the result back and check it against a plain loop.
  * On webgl, also check that the GL context is not lost. A probe that does
  * not finish within `timeoutMs` counts as failed (a lost context can leave a
  * GPU read waiting forever).
@@ -19,11 +20,14 @@ export interface ProbeResult {
   ms: number;
 }
 
-const N = 16;
+/** Side of the probe's square matMul: webgpu forwards inputs under 1000 elements (WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD) to the CPU. */
+function probeSize(backend: BackendName): number {
+  return backend === 'webgpu' ? 32 : 16;
+}
 const TOLERANCE = 1e-3; // f16 textures round the inputs (≤ 1 + 15/16, so ≈5e-4 relative)
 
 /** Deterministic inputs in [-1, 1): no zeros, no symmetry. */
-function probeInputs(): [Float32Array, Float32Array] {
+function probeInputs(N: number): [Float32Array, Float32Array] {
   const a = new Float32Array(N * N);
   const b = new Float32Array(N * N);
   for (let i = 0; i < N * N; i++) {
@@ -33,7 +37,7 @@ function probeInputs(): [Float32Array, Float32Array] {
   return [a, b];
 }
 
-function referenceMatMul(a: Float32Array, b: Float32Array): Float64Array {
+function referenceMatMul(a: Float32Array, b: Float32Array, N: number): Float64Array {
   const out = new Float64Array(N * N);
   for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
     let s = 0;
@@ -59,13 +63,14 @@ export async function probeBackend(backend: BackendName, options: { timeoutMs?: 
     if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) return done(false, 'tf.setBackend returned false');
     const gl = backend === 'webgl' ? webglContextOf(tf.findBackend('webgl')) : null;
     if (gl && gl.isContextLost()) return done(false, 'WebGL context is lost');
-    const [a, b] = probeInputs();
+    const N = probeSize(backend);
+    const [a, b] = probeInputs(N);
     const ta = tf.tensor2d(a, [N, N]);
     const tb = tf.tensor2d(b, [N, N]);
     const tc = tf.matMul(ta, tb);
     try {
       const got = await tc.data();
-      const want = referenceMatMul(a, b);
+      const want = referenceMatMul(a, b, N);
       for (let i = 0; i < want.length; i++) {
         if (!(Math.abs(got[i] - want[i]) <= TOLERANCE * (1 + Math.abs(want[i])))) return done(false, `matMul[${i}] = ${got[i]}, expected ${want[i]}`);
       }

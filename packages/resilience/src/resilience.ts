@@ -6,7 +6,7 @@
  *     → bulkhead (cockatiel: concurrency limit + queue)
  *       → leak guard (tf.memory() before/after)
  *         → retry (cockatiel: exponential backoff, retryable failures only)
- *           → backend fallback (a cockatiel breaker per backend, webgl → wasm → cpu)
+ *           → backend fallback (a cockatiel breaker per backend, webgpu → webgl → wasm → cpu)
  *             → the call on one backend's client
  *
  * The caller's AbortSignal and the deadline are one signal by the time the
@@ -25,7 +25,7 @@ import { TokenBucketLimiter, type RateLimitOptions } from './rate-limiter.js';
 import { degradedDecoding, type DegradableProfile } from './degrade.js';
 
 export interface ResilienceOptions {
-  /** Fallback order; absent backends are skipped. Default webgl, wasm, cpu. */
+  /** Fallback order; absent backends are skipped. Default webgpu, webgl, wasm, cpu. */
   backends?: readonly BackendName[];
   /** Retries of the whole chain; false for none. Default 1 retry, 50 ms backoff. */
   retry?: RetryOptions | false;

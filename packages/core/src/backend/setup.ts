@@ -1,10 +1,10 @@
 /**
  * One call to pick and start a tfjs backend, in Node or the browser.
  *
- *   await setupBackend('auto')   // webgl where WebGL2 exists, else wasm, else cpu
+ *   await setupBackend('auto')   // webgpu where it starts, else webgl where WebGL2 exists, else wasm, else cpu
  *   await setupBackend('wasm')   // wasm files found next to the installed package
  *
- * Each backend lives in its own module (cpu/, wasm/, webgl/ beside this
+ * Each backend lives in its own module (cpu/, wasm/, webgl/, webgpu/ beside this
  * file), imported here with a dynamic import() only when that backend is
  * asked for: importing this module registers nothing, and a bundler puts
  * each tfjs backend in a chunk of its own, loaded on first use. An app that
@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileMMError } from '../errors.js';
-import { BACKENDS, availableBackends, type BackendName } from './backends.js';
+import { BACKENDS, availableBackends, detectWebgpu, type BackendName } from './backends.js';
 
 export interface SetupBackendOptions {
   /**
@@ -34,7 +34,7 @@ export interface SetupBackendOptions {
   flags?: Record<string, boolean | number>;
 }
 
-/** What each backend module (cpu/index.ts, wasm/index.ts, webgl/index.ts) provides. */
+/** What each backend module (cpu/, wasm/, webgl/, webgpu/ index.ts) provides. */
 interface BackendModule {
   /** Before tf.setBackend: locate files, check the platform. Throws BACKEND_UNAVAILABLE. */
   prepareBackend(options: SetupBackendOptions): Promise<void>;
@@ -47,6 +47,7 @@ const LOADERS: Record<BackendName, () => Promise<BackendModule>> = {
   cpu: () => import('./cpu/index.js'),
   wasm: () => import('./wasm/index.js'),
   webgl: () => import('./webgl/index.js'),
+  webgpu: () => import('./webgpu/index.js'),
 };
 
 /** Imports the module of `name` (and so its tfjs backend). Throws BACKEND_UNAVAILABLE when the package is missing. */
@@ -76,6 +77,7 @@ export async function setupBackend(
   options: SetupBackendOptions = {},
 ): Promise<BackendName> {
   if (name === 'auto') {
+    await detectWebgpu(); // no adapter: webgpu is left out, and its module never loaded
     const errors: string[] = [];
     for (const candidate of availableBackends()) {
       try {

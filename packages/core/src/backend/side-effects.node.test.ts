@@ -29,8 +29,8 @@ function probe(imports: string[], body = ''): Probe {
     import { createRequire } from 'node:module';
     ${body}
     const require = createRequire(import.meta.url);
-    const loaded = [...new Set(Object.keys(require.cache).map((f) => f.match(/tfjs-backend-(cpu|wasm|webgl)/)?.[1]).filter(Boolean))].sort();
-    const registered = ['cpu', 'wasm', 'webgl'].filter((b) => tf.findBackendFactory(b) != null);
+    const loaded = [...new Set(Object.keys(require.cache).map((f) => f.match(/tfjs-backend-(cpu|wasm|webgl|webgpu)/)?.[1]).filter(Boolean))].sort();
+    const registered = ['cpu', 'wasm', 'webgl', 'webgpu'].filter((b) => tf.findBackendFactory(b) != null);
     let current = null;
     try { current = tf.engine().backendName ?? null; } catch {}
     process.stdout.write(JSON.stringify({ registered, loaded, current }));
@@ -52,18 +52,19 @@ describe('side effects of each entry point (fresh processes, built package)', ()
     expect(probe(['@mobile-mm/core/backend'])).toEqual({ registered: [], loaded: [], current: null });
   });
 
-  it.each(['cpu', 'wasm', 'webgl'])('@mobile-mm/core/backend/%s registers that backend only', (name) => {
+  it.each(['cpu', 'wasm', 'webgl', 'webgpu'])('@mobile-mm/core/backend/%s registers that backend only', (name) => {
     const p = probe([`@mobile-mm/core/backend/${name}`]);
-    // tfjs-backend-webgl registers its factory only in a browser.
-    expect(p.registered).toEqual(name === 'webgl' ? [] : [name]);
+    // tfjs-backend-webgl registers its factory only in a browser, tfjs-backend-webgpu only where navigator.gpu exists.
+    expect(p.registered).toEqual(name === 'webgl' || name === 'webgpu' ? [] : [name]);
     // webgl and wasm reuse tfjs-backend-cpu's shared kernel code, which registers nothing.
     expect(p.loaded).toContain(name);
-    for (const other of ['wasm', 'webgl'].filter((b) => b !== name)) expect(p.loaded).not.toContain(other);
+    for (const other of ['wasm', 'webgl', 'webgpu'].filter((b) => b !== name)) expect(p.loaded).not.toContain(other);
   });
 
   it("setupBackend('wasm') loads wasm only, and starts it", () => {
     const p = probe([], "const { setupBackend } = await import('@mobile-mm/core/backend'); await setupBackend('wasm');");
     expect(p).toEqual({ registered: ['wasm'], loaded: expect.arrayContaining(['wasm']), current: 'wasm' });
     expect(p.loaded).not.toContain('webgl');
+    expect(p.loaded).not.toContain('webgpu');
   });
 });

@@ -134,3 +134,43 @@ export function expectClose(
     );
   }
 }
+
+/** The webgpu backend as a test env (only the browser-webgpu vitest project runs it). */
+export const WEBGPU_ENV: BackendEnv = { name: 'webgpu', backend: 'webgpu' };
+
+/** What navigator.gpu offers here, for describe.skipIf in *.webgpu.test.ts files. */
+export interface WebgpuProbe {
+  available: boolean;
+  /** Why not, when unavailable; the adapter's description otherwise. */
+  reason: string;
+  /** GPUAdapterInfo fields, when an adapter was found. */
+  info?: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter?: boolean };
+}
+
+/** Asks navigator.gpu for an adapter (no backend is started). Never throws. */
+export async function probeWebgpu(): Promise<WebgpuProbe> {
+  type AdapterInfoLike = { vendor?: string; architecture?: string; device?: string; description?: string };
+  type AdapterLike = { info?: AdapterInfoLike; isFallbackAdapter?: boolean };
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator?.gpu;
+  if (isNode()) return { available: false, reason: 'Node has no WebGPU' };
+  if (gpu == null) {
+    const secure = (globalThis as { isSecureContext?: boolean }).isSecureContext;
+    return { available: false, reason: `navigator.gpu is missing (secure context: ${String(secure)}; Chromium needs --enable-unsafe-webgpu)` };
+  }
+  let adapter: AdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return { available: false, reason: `navigator.gpu.requestAdapter() threw: ${(e as Error).message}` };
+  }
+  if (adapter == null) return { available: false, reason: 'navigator.gpu.requestAdapter() returned null (no adapter)' };
+  const i = adapter.info ?? {};
+  const info = {
+    vendor: i.vendor ?? '',
+    architecture: i.architecture ?? '',
+    device: i.device ?? '',
+    description: i.description ?? '',
+    isFallbackAdapter: adapter.isFallbackAdapter,
+  };
+  return { available: true, reason: `adapter ${JSON.stringify(info)}`, info };
+}

@@ -7,6 +7,8 @@ export {
   NODE_ENVS,
   BROWSER_ENVS,
   WEBGL_F16_ENV,
+  WEBGPU_ENV,
+  probeWebgpu,
   currentEnvs,
   activate,
   describeBackends,
@@ -15,4 +17,5 @@ export {
   randn,
   expectClose,
   type BackendEnv,
+  type WebgpuProbe,
 } from './backends.js';

@@ -1,6 +1,6 @@
 /**
  * Which backends have int2 kernels, for the tests. THE one place to extend
- * when a backend's kernels land (add 'wasm' / 'webgl'): every suite that
+ * when a backend's kernels land: every suite that
  * runs per backend goes through describeKernelBackends below.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +12,7 @@ import {
   type BackendEnv,
 } from '@mobile-mm/core/test-utils';
 
-export const KERNEL_BACKENDS: readonly BackendEnv['backend'][] = ['cpu', 'wasm', 'webgl'];
+export const KERNEL_BACKENDS: readonly BackendEnv['backend'][] = ['cpu', 'wasm', 'webgl', 'webgpu'];
 
 /** describeBackends over the envs whose backend has kernels; the others show up as skipped. */
 export function describeKernelBackends(

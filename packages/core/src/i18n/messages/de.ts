@@ -143,7 +143,7 @@ BILD ist eine PNG- oder JPEG-Datei. Das Modell kennt SynthScenes-Bilder:
 64×64-Szenen mit farbigen Formen und 32×128-Textzeilen (siehe die README des Pakets).
 
 Optionen:
-  --backend auto|cpu|wasm|webgl      tfjs-Backend ({backendEnv}; Standard auto: wasm in Node)
+  --backend NAME                     tfjs-Backend: {backends} ({backendEnv}; Standard auto: wasm in Node)
   --variant int2|fp32                Modellvariante ({variantEnv}; Standard int2, falls enthalten, sonst fp32)
   --profile fast|balanced|accuracy   Profil Geschwindigkeit/Qualität ({profileEnv}; Standard balanced)
   --model-dir DIR                    Checkpoint-Ordner ({modelDirEnv}; Standard das mitgelieferte Modell)

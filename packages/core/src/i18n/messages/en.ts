@@ -167,7 +167,7 @@ IMAGE is a PNG or JPEG file. The model knows SynthScenes images: 64×64
 scenes of coloured shapes and 32×128 text lines (see the package README).
 
 Options:
-  --backend auto|cpu|wasm|webgl      tfjs backend ({backendEnv}; default auto: wasm in Node)
+  --backend NAME                     tfjs backend: {backends} ({backendEnv}; default auto: wasm in Node)
   --variant int2|fp32                model variant ({variantEnv}; default int2 when bundled, else fp32)
   --profile fast|balanced|accuracy   speed/quality profile ({profileEnv}; default balanced)
   --model-dir DIR                    checkpoint folder ({modelDirEnv}; default the bundled model)

@@ -143,7 +143,7 @@ IMAGEN es un archivo PNG o JPEG. El modelo conoce imágenes SynthScenes:
 escenas de 64×64 con figuras de colores y líneas de texto de 32×128 (vea el README del paquete).
 
 Opciones:
-  --backend auto|cpu|wasm|webgl      backend de tfjs ({backendEnv}; por defecto auto: wasm en Node)
+  --backend NAME                     backend de tfjs: {backends} ({backendEnv}; por defecto auto: wasm en Node)
   --variant int2|fp32                variante del modelo ({variantEnv}; por defecto int2 si está incluida, si no fp32)
   --profile fast|balanced|accuracy   perfil de velocidad/calidad ({profileEnv}; por defecto balanced)
   --model-dir DIR                    carpeta del checkpoint ({modelDirEnv}; por defecto el modelo incluido)

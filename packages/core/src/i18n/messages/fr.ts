@@ -147,7 +147,7 @@ IMAGE est un fichier PNG ou JPEG. Le modèle connaît les images SynthScenes :
 scènes de 64×64 avec des formes colorées et lignes de texte de 32×128 (voir le README du paquet).
 
 Options :
-  --backend auto|cpu|wasm|webgl      moteur tfjs ({backendEnv} ; par défaut auto : wasm dans Node)
+  --backend NAME                     moteur tfjs : {backends} ({backendEnv} ; par défaut auto : wasm dans Node)
   --variant int2|fp32                variante du modèle ({variantEnv} ; par défaut int2 s’il est inclus, sinon fp32)
   --profile fast|balanced|accuracy   profil vitesse/qualité ({profileEnv} ; par défaut balanced)
   --model-dir DIR                    dossier du checkpoint ({modelDirEnv} ; par défaut le modèle inclus)

@@ -144,7 +144,7 @@ export const ja: Catalog = {
 （色付きの図形を描いた 64×64 のシーンと、32×128 のテキスト行）です（パッケージの README を参照）。
 
 オプション：
-  --backend auto|cpu|wasm|webgl      tfjs のバックエンド（{backendEnv}。既定は auto：Node では wasm）
+  --backend NAME                     tfjs のバックエンド：{backends}（{backendEnv}。既定は auto：Node では wasm）
   --variant int2|fp32                モデルのバリアント（{variantEnv}。既定は同梱されていれば int2、なければ fp32）
   --profile fast|balanced|accuracy   速度と品質のプロファイル（{profileEnv}。既定は balanced）
   --model-dir DIR                    チェックポイントのフォルダー（{modelDirEnv}。既定は同梱のモデル）

@@ -141,7 +141,7 @@ export const zh: Catalog = {
 64×64 的彩色图形场景和 32×128 的文字行（见包的 README）。
 
 选项：
-  --backend auto|cpu|wasm|webgl      tfjs 后端（{backendEnv}；默认 auto：在 Node 中为 wasm）
+  --backend NAME                     tfjs 后端：{backends}（{backendEnv}；默认 auto：在 Node 中为 wasm）
   --variant int2|fp32                模型变体（{variantEnv}；默认：随包提供时为 int2，否则为 fp32）
   --profile fast|balanced|accuracy   速度与质量配置（{profileEnv}；默认 balanced）
   --model-dir DIR                    检查点文件夹（{modelDirEnv}；默认为随附的模型）
