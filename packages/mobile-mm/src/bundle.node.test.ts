@@ -147,6 +147,25 @@ describe('browser bundle of the facade', () => {
     expect(modulesOf(min.chunks, WEBGPU).length).toBeGreaterThan(0);
   });
 
+  it('messages: English is in the initial chunk; each other language is its own lazy chunk, loaded only for that locale', async () => {
+    const min = await bundle('i18n-app', WASM_APP, true);
+    const initial = min.chunks.filter((c) => c.initial);
+    const catalog = (lang: string): RegExp => new RegExp(`core/dist/i18n/messages/${lang}\\.js$`);
+    expect(modulesOf(initial, catalog('en')).length).toBe(1);
+    const lines = ['message catalogues (minified, gzip):'];
+    for (const lang of ['es', 'fr', 'de', 'ja', 'zh']) {
+      expect(modulesOf(initial, catalog(lang)), `${lang} must not be in the initial chunk`).toEqual([]);
+      const chunks = min.chunks.filter((c) => modulesOf([c], catalog(lang)).length > 0);
+      expect(chunks.length, lang).toBe(1);
+      // A chunk of its own: nothing but that catalogue (and its import of the en types, erased).
+      expect(chunks[0].inputs.filter((i) => !catalog(lang).test(i)), lang).toEqual([]);
+      lines.push(`  ${lang}: ${chunks[0].bytes} B (gzip ${chunks[0].gzip})`);
+    }
+    const fmt = modulesOf(initial, /node_modules\/(intl-messageformat|@formatjs)\//);
+    expect(fmt.length).toBeGreaterThan(0);
+    console.log(lines.join('\n'));
+  });
+
   it("the umbrella's namespace re-exports are shaken out", async () => {
     const viaUmbrella = await bundle('umbrella', WASM_APP, true);
     const direct = WASM_APP.replace("'mobile-mm'", JSON.stringify(path.join(pkgDir, 'dist/facade.js')));

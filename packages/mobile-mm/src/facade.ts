@@ -243,7 +243,8 @@ export class MobileMultiModalLLM {
     readonly telemetry: ModelTelemetry | null,
   ) {
     const settings = PROFILE_SETTINGS[config.profile];
-    this.cache = settings.featureCache > 0 ? new ImageFeatureCache(settings.featureCache) : null;
+    // Strict mode keeps nothing derived from a user's image between calls (PRIVACY.md): no feature cache.
+    this.cache = settings.featureCache > 0 && config.securityMode !== 'strict' ? new ImageFeatureCache(settings.featureCache) : null;
   }
 
   /**

@@ -62,6 +62,18 @@ describe('the facade configuration under strict', () => {
       mm.dispose();
     }
   });
+
+  it('keeps no image features between calls, even with the fast profile (which caches them in standard mode)', async () => {
+    const strict = await MobileMultiModalLLM.create({ backend: 'cpu', variant: 'fp32', profile: 'fast', env: STRICT });
+    const standard = await MobileMultiModalLLM.create({ backend: 'cpu', variant: 'fp32', profile: 'fast', env: {} });
+    try {
+      expect(strict.health().featureCache).toBeNull();
+      expect(standard.health().featureCache).toMatchObject({ capacity: 16 });
+    } finally {
+      strict.dispose();
+      standard.dispose();
+    }
+  });
 });
 
 describe('telemetry content capture under strict', () => {
