@@ -70,6 +70,14 @@ describe('usage errors and help in the user language', () => {
     expect(r.stderr).toContain(msg('cli.seeHelp', undefined, lang));
   });
 
+  it('demo labels are written in the locale', async () => {
+    const r = await run(['demo', '--variant', 'fp32'], { MOBILE_MM_LOCALE: 'de' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^mobile-mm-Demo · Backend wasm · Variante fp32/);
+    expect(r.stdout).toMatch(/\n  Antwort:  /);
+    expect(r.stdout).toMatch(/Median in ms pro Aufruf: caption [0-9]+,[0-9] /);
+  });
+
   it('--help is printed in the locale', async () => {
     const r = await run(['--help'], { MOBILE_MM_LOCALE: 'de' });
     expect(r.code).toBe(0);

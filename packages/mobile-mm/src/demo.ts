@@ -5,6 +5,7 @@
  * kernels per op shape on first use); its time is shown apart, not in the
  * medians.
  */
+import { msg, type MessageKey, type MessageValues } from '@mobile-mm/core';
 import type { CallResult, MobileMultiModalLLM } from './facade.js';
 import { readSamples, type SampleEntry } from './samples.js';
 
@@ -44,9 +45,11 @@ function median(xs: number[]): number {
 export async function runDemo(mm: MobileMultiModalLLM, log: (line: string) => void = () => {}): Promise<DemoReport> {
   const { file, path } = await readSamples();
   const h = mm.health();
-  log(`mobile-mm demo · backend ${h.backend} · variant ${h.variant} · profile ${h.profile} · model ${h.model.name}`);
-  for (const note of h.notes) log(`note: ${note}`);
-  log(`samples: ${file.samples.length} images from the SynthScenes ${file.split} split (${path('')})`);
+  const lang = h.locale; // the report is written in the instance's language
+  const t = (key: MessageKey, values?: MessageValues): string => msg(key, values, lang);
+  log(t('demo.header', { backend: h.backend, variant: h.variant, profile: h.profile, model: h.model.name }));
+  for (const note of h.notes) log(t('cli.note', { message: note }));
+  log(t('demo.samples', { n: file.samples.length, split: file.split, dir: path('') }));
 
   // One untimed call per task first: tfjs sets up kernels (and webgl compiles shaders) per op shape on first use.
   let warmupMs = 0;
@@ -54,7 +57,7 @@ export async function runDemo(mm: MobileMultiModalLLM, log: (line: string) => vo
   const line = file.samples.find((s) => s.kind === 'text');
   if (scene) warmupMs += (await mm.caption(path(scene.file))).timings.totalMs + (await mm.vqa(path(scene.file), 'how many objects are there?')).timings.totalMs;
   if (line) warmupMs += (await mm.ocr(path(line.file))).timings.totalMs;
-  log(`warm-up: one call per task, not counted: ${warmupMs.toFixed(1)} ms`);
+  log(t('demo.warmup', { ms: warmupMs }));
   const calls: DemoCall[] = [];
   const record = (task: DemoCall['task'], s: SampleEntry, r: CallResult, truth: string, question?: string): void => {
     const call: DemoCall = {
@@ -69,12 +72,12 @@ export async function runDemo(mm: MobileMultiModalLLM, log: (line: string) => vo
     };
     calls.push(call);
     const mark = call.correct ? '✓' : '✗';
-    const cache = r.cached ? ' (image features from cache)' : '';
+    const cache = r.cached ? t('demo.cached') : '';
     log('');
     log(`${task.padEnd(7)} ${s.file}  ${call.ms.toFixed(1)} ms${cache}  ${mark}`);
-    if (question !== undefined) log(`  question: ${question}`);
-    log(`  answer:   ${r.text}`);
-    log(`  truth:    ${truth}`);
+    if (question !== undefined) log(t('demo.question', { text: question }));
+    log(t('demo.answer', { text: r.text }));
+    log(t('demo.truth', { text: truth }));
   };
   for (const s of file.samples) {
     const img = path(s.file);
@@ -92,11 +95,10 @@ export async function runDemo(mm: MobileMultiModalLLM, log: (line: string) => vo
   }
   const correct = calls.filter((c) => c.correct).length;
   log('');
-  log(
-    `median ms per call: ${Object.entries(medianMs)
-      .map(([t, ms]) => `${t} ${ms.toFixed(1)}`)
-      .join(' · ')} · exact answers ${correct}/${calls.length}`,
-  );
-  log('(SynthScenes is synthetic: the shipped model answers scenes and text lines drawn like these samples, not photos.)');
+  const medians = Object.entries(medianMs)
+    .map(([task, ms]) => `${task} ${new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ms)}`)
+    .join(' · ');
+  log(t('demo.summary', { medians, correct, total: calls.length }));
+  log(t('demo.synthetic'));
   return { backend: h.backend, variant: h.variant, profile: h.profile, model: h.model.name, notes: h.notes, split: file.split, warmupMs, calls, medianMs, correct };
 }

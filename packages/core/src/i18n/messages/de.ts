@@ -127,6 +127,15 @@ export const de: Catalog = {
     '{param}: Nur data:-URLs werden akzeptiert (data:image/png;base64,… oder data:image/jpeg;base64,…); der Server lädt keine {scheme}:-URLs herunter.',
   'server.strictNeedsKey': 'MOBILE_MM_SECURITY_MODE=strict verlangt einen API-Schlüssel: Setzen Sie MOBILE_MM_API_KEYS.',
 
+  'demo.header': 'mobile-mm-Demo · Backend {backend} · Variante {variant} · Profil {profile} · Modell {model}',
+  'demo.samples': 'Beispiele: {n, plural, one {# Bild} other {# Bilder}} aus dem SynthScenes-Split {split} ({dir})',
+  'demo.warmup': 'Aufwärmen: ein Aufruf pro Aufgabe, nicht gezählt: {ms, number, ::.0} ms',
+  'demo.cached': ' (Bildmerkmale aus dem Cache)',
+  'demo.question': '  Frage:    {text}',
+  'demo.answer': '  Antwort:  {text}',
+  'demo.truth': '  richtig:  {text}',
+  'demo.summary': 'Median in ms pro Aufruf: {medians} · exakte Antworten {correct, number}/{total, number}',
+  'demo.synthetic': '(SynthScenes ist synthetisch: Das mitgelieferte Modell beantwortet Szenen und Textzeilen, die wie diese Beispiele gezeichnet sind, keine Fotos.)',
   'cli.help': `mobile-mm: Bildbeschreibung, Texterkennung (OCR) und Fragen zu Bildern mit einem kleinen Modell, das auf dem Gerät läuft
 
 Aufruf:

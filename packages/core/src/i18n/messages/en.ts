@@ -150,6 +150,17 @@ export const en = {
   'server.remoteImage': '{param}: only data: URLs are accepted (data:image/png;base64,… or data:image/jpeg;base64,…); the server does not fetch {scheme}: URLs.',
   'server.strictNeedsKey': 'MOBILE_MM_SECURITY_MODE=strict requires an API key: set MOBILE_MM_API_KEYS.',
 
+  // ------------------------------------------------------------------- demo
+  'demo.header': 'mobile-mm demo · backend {backend} · variant {variant} · profile {profile} · model {model}',
+  'demo.samples': 'samples: {n, plural, one {# image} other {# images}} from the SynthScenes {split} split ({dir})',
+  'demo.warmup': 'warm-up: one call per task, not counted: {ms, number, ::.0} ms',
+  'demo.cached': ' (image features from cache)',
+  'demo.question': '  question: {text}',
+  'demo.answer': '  answer:   {text}',
+  'demo.truth': '  truth:    {text}',
+  'demo.summary': 'median ms per call: {medians} · exact answers {correct, number}/{total, number}',
+  'demo.synthetic': '(SynthScenes is synthetic: the shipped model answers scenes and text lines drawn like these samples, not photos.)',
+
   // -------------------------------------------------------------------- CLI
   'cli.help': `mobile-mm: captioning, OCR and visual question answering with a small on-device model
 

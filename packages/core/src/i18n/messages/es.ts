@@ -127,6 +127,15 @@ export const es: Catalog = {
     '{param}: solo se admiten URL data: (data:image/png;base64,… o data:image/jpeg;base64,…); el servidor no descarga URL {scheme}:.',
   'server.strictNeedsKey': 'MOBILE_MM_SECURITY_MODE=strict exige una clave de API: defina MOBILE_MM_API_KEYS.',
 
+  'demo.header': 'demo de mobile-mm · backend {backend} · variante {variant} · perfil {profile} · modelo {model}',
+  'demo.samples': 'muestras: {n, plural, one {# imagen} other {# imágenes}} de la partición {split} de SynthScenes ({dir})',
+  'demo.warmup': 'calentamiento: una llamada por tarea, sin contar: {ms, number, ::.0} ms',
+  'demo.cached': ' (características de la imagen desde la caché)',
+  'demo.question': '  pregunta:  {text}',
+  'demo.answer': '  respuesta: {text}',
+  'demo.truth': '  correcta:  {text}',
+  'demo.summary': 'mediana en ms por llamada: {medians} · respuestas exactas {correct, number}/{total, number}',
+  'demo.synthetic': '(SynthScenes es sintético: el modelo incluido responde sobre escenas y líneas de texto dibujadas como estas muestras, no sobre fotos).',
   'cli.help': `mobile-mm: descripción de imágenes, OCR y respuesta a preguntas visuales con un modelo pequeño que se ejecuta en el dispositivo
 
 Uso:

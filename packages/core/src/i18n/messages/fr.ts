@@ -131,6 +131,15 @@ export const fr: Catalog = {
     '{param} : seules les URL data: sont acceptées (data:image/png;base64,… ou data:image/jpeg;base64,…) ; le serveur ne télécharge pas les URL {scheme}:.',
   'server.strictNeedsKey': 'MOBILE_MM_SECURITY_MODE=strict exige une clé d’API : définissez MOBILE_MM_API_KEYS.',
 
+  'demo.header': 'démo mobile-mm · moteur {backend} · variante {variant} · profil {profile} · modèle {model}',
+  'demo.samples': 'exemples : {n, plural, one {# image} other {# images}} de la partition {split} de SynthScenes ({dir})',
+  'demo.warmup': 'préchauffage : un appel par tâche, non compté : {ms, number, ::.0} ms',
+  'demo.cached': ' (caractéristiques de l’image depuis le cache)',
+  'demo.question': '  question : {text}',
+  'demo.answer': '  réponse :  {text}',
+  'demo.truth': '  attendu :  {text}',
+  'demo.summary': 'médiane en ms par appel : {medians} · réponses exactes {correct, number}/{total, number}',
+  'demo.synthetic': '(SynthScenes est synthétique ; le modèle fourni répond sur des scènes et des lignes de texte dessinées comme ces exemples, pas sur des photos.)',
   'cli.help': `mobile-mm : description d’images, OCR et réponses à des questions visuelles avec un petit modèle exécuté sur l’appareil
 
 Utilisation :

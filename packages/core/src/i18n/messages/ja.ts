@@ -128,6 +128,15 @@ export const ja: Catalog = {
     '{param}：使えるのは data: URL（data:image/png;base64,… または data:image/jpeg;base64,…）だけです。サーバーは {scheme}: の URL を取得しません。',
   'server.strictNeedsKey': 'MOBILE_MM_SECURITY_MODE=strict では API キーが必要です。MOBILE_MM_API_KEYS を設定してください。',
 
+  'demo.header': 'mobile-mm デモ · バックエンド {backend} · バリアント {variant} · プロファイル {profile} · モデル {model}',
+  'demo.samples': 'サンプル：SynthScenes の {split} 分割から {n, plural, other {#枚}}の画像（{dir}）',
+  'demo.warmup': 'ウォームアップ：タスクごとに 1 回の呼び出し（集計外）：{ms, number, ::.0} ms',
+  'demo.cached': '（画像の特徴量はキャッシュから）',
+  'demo.question': '  質問：{text}',
+  'demo.answer': '  回答：{text}',
+  'demo.truth': '  正解：{text}',
+  'demo.summary': '1 回あたりの中央値（ms）：{medians} · 完全一致 {correct, number}/{total, number}',
+  'demo.synthetic': '（SynthScenes は合成データです。同梱のモデルが答えられるのは、これらのサンプルのように描かれたシーンとテキスト行で、写真ではありません。）',
   'cli.help': `mobile-mm：端末上で動く小さなモデルによる画像キャプション、OCR、画像についての質問応答
 
 使い方：

@@ -125,6 +125,15 @@ export const zh: Catalog = {
   'server.remoteImage': '{param}：只接受 data: URL（data:image/png;base64,… 或 data:image/jpeg;base64,…）；服务器不会获取 {scheme}: URL。',
   'server.strictNeedsKey': 'MOBILE_MM_SECURITY_MODE=strict 要求使用 API 密钥：请设置 MOBILE_MM_API_KEYS。',
 
+  'demo.header': 'mobile-mm 演示 · 后端 {backend} · 变体 {variant} · 配置 {profile} · 模型 {model}',
+  'demo.samples': '示例：来自 SynthScenes {split} 划分的 {n, plural, other {# 张}}图像（{dir}）',
+  'demo.warmup': '预热：每项任务调用一次，不计入：{ms, number, ::.0} ms',
+  'demo.cached': '（图像特征来自缓存）',
+  'demo.question': '  问题：{text}',
+  'demo.answer': '  回答：{text}',
+  'demo.truth': '  正确答案：{text}',
+  'demo.summary': '每次调用的中位数（ms）：{medians} · 完全正确 {correct, number}/{total, number}',
+  'demo.synthetic': '（SynthScenes 是合成数据：随附的模型回答的是像这些示例一样绘制的场景和文字行，而不是照片。）',
   'cli.help': `mobile-mm：用在设备上运行的小模型完成图像描述、OCR 和视觉问答
 
 用法：
