@@ -19,7 +19,7 @@ export async function onnxPredictor(dir: string, threads: number): Promise<{ pre
       for (let off = 0; off < rows.length; off += batchSize) {
         const part = rows.slice(off, off + batchSize);
         const prompts = part[0].task === 'vqa' ? part.map((r) => r.prompt) : undefined;
-        const answers = await model.answer(part.map((s) => s.image), part[0].task, prompts, { decoding: decoding === 'ctc' ? 'ctc' : 'greedy' });
+        const answers = await model.answer(part.map((s) => s.image), part[0].task, prompts, { decoding: decoding === 'ctc' ? 'ctc' : 'greedy', lang: part[0].lang });
         out.push(...answers.map((a) => a.text));
       }
       return out;

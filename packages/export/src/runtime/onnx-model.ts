@@ -17,7 +17,7 @@
  * Shapes: B=rows, T=tokens, S=memory tokens, C=width, H=heads, D=head size, V=vocabulary.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, argmax, ctcBestPath, joinLocation, logSoftmax, readBytes, readText } from '@mobile-mm/core';
+import { MobileMMError, argmax, ctcBestPath, joinLocation, logSoftmax, readBytes, readText, type Language } from '@mobile-mm/core';
 import { IMAGE_SIZES, SceneTokenizer, TASK_MAX_NEW_TOKENS, TASK_PROMPTS, preprocess, taskKind, type ImageKind, type RgbaImage } from '@mobile-mm/vision';
 
 /** The parts of onnxruntime-common's API used here (onnxruntime-node and -web both provide them). */
@@ -68,6 +68,8 @@ export interface OnnxAnswerOptions {
   decoding?: 'greedy' | 'ctc';
   /** Default: the task's budget (TASK_MAX_NEW_TOKENS). */
   maxNewTokens?: number;
+  /** The answer language on a v2 vocabulary (its tag follows <bos>, as in vision's answer()); default 'en'. */
+  lang?: Language;
   /** Filled in with the call's timings (ms), as answer()'s AnswerTimings. */
   timings?: Partial<{ preprocessMs: number; encodeMs: number; decodeMs: number; totalMs: number }>;
 }
@@ -261,7 +263,14 @@ export class OnnxVisionModel {
     if (given === undefined) throw new MobileMMError('INVALID_ARGUMENT', `answer: prompt is required for ${task}.`, { option: 'prompt' });
     const texts = typeof given === 'string' ? images.map(() => given) : [...given];
     const g = this.config.onnx.generation;
-    const prompts = texts.map((t) => [g.bosTokenId, ...this.tokenizer.encode(t), g.sepTokenId]);
+    const lang = options.lang ?? 'en';
+    const tag = this.tokenizer.languageId(lang);
+    if (tag === null && (lang !== 'en' || this.tokenizer.languages.length > 0)) {
+      const known = this.tokenizer.languages.length > 0 ? this.tokenizer.languages : ['en'];
+      throw new MobileMMError('INVALID_ARGUMENT', `answer: lang: this model answers in ${known.join(', ')}; got ${JSON.stringify(lang)}.`, { option: 'lang', accepted: known });
+    }
+    // A v2 vocabulary: <bos> <lang> prompt <sep> (OCR too: the tag is part of every v2 prompt); v1: <bos> prompt <sep>.
+    const prompts = texts.map((t) => [g.bosTokenId, ...(tag === null ? [] : [tag]), ...this.tokenizer.encode(t), g.sepTokenId]);
     return timed(await this.generate(prompts, { data: encoded.memory, dims: encoded.dims }, options.maxNewTokens ?? TASK_MAX_NEW_TOKENS[task]));
   }
 
