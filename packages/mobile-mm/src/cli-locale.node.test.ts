@@ -83,5 +83,9 @@ describe('usage errors and help in the user language', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^mobile-mm: Bildbeschreibung/);
     expect(r.stdout).toContain('4.194.304'); // the default pixel cap, in German digits
+    const serve = await run(['serve', '--help'], { LANG: 'ja_JP.UTF-8' });
+    expect(serve.code).toBe(0);
+    expect(serve.stdout).toMatch(/^mobile-mm serve：モデルの HTTP サーバー/);
+    expect(serve.stdout).toContain('MOBILE_MM_API_KEYS=key1,key2');
   });
 });

@@ -8,7 +8,7 @@
  *   // … SIGTERM: await s.drain();
  */
 export { startServer, type StartOptions, type RunningServer } from './server.js';
-export { runServe, SERVE_HELP } from './serve-command.js';
+export { runServe, SERVE_HELP, serveHelp } from './serve-command.js';
 export { resolveServerConfig, SERVER_ENV_VARS, DISPATCH_STRATEGIES, type ServerOptions, type ServerConfig, type ServerField, type DispatchStrategy } from './config.js';
 export { ReplicaPool, type PoolOptions, type JobHandlers, type JobOutcome, type ReplicaState } from './pool.js';
 export { pickReplica, newDispatchState, type ReplicaLoad, type DispatchState } from './dispatch.js';

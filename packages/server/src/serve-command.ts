@@ -6,30 +6,34 @@
  * fastify.
  */
 import { parseArgs } from 'node:util';
-import { isMobileMMError, type MobileMMOptions } from 'mobile-mm';
+import { isMobileMMError, msg, type Language, type MobileMMOptions } from 'mobile-mm';
 import { SERVER_ENV_VARS, type ServerOptions } from './config.js';
 import { startServer } from './server.js';
 
-export const SERVE_HELP = `mobile-mm serve: an HTTP server for the model (OpenAI-compatible chat completions, /v1/caption|ocr|vqa, health, metrics)
+/** `mobile-mm serve --help` in the CLI's language (the catalogue key 'serve.help'). */
+export function serveHelp(lang?: Language): string {
+  const v = SERVER_ENV_VARS;
+  const values = {
+    portEnv: v.port,
+    hostEnv: v.host,
+    replicasEnv: v.replicas,
+    maxConcurrentEnv: v.maxConcurrent,
+    maxQueueEnv: v.maxQueue,
+    requestTimeoutEnv: v.requestTimeoutMs,
+    bodyLimitEnv: v.bodyLimitBytes,
+    dispatchEnv: v.dispatch,
+    replicaWeightsEnv: v.replicaWeights,
+    rateLimitRpsEnv: v.rateLimitRps,
+    rateLimitBurstEnv: v.rateLimitBurst,
+    drainTimeoutEnv: v.drainTimeoutMs,
+    drainDelayEnv: v.drainDelayMs,
+    apiKeysEnv: v.apiKeys,
+  };
+  return lang === undefined ? msg('serve.help', values) : msg('serve.help', values, lang);
+}
 
-Usage: mobile-mm serve [options]
-
-Options (each also read from its variable; flags win):
-  --port N                 listen port (${SERVER_ENV_VARS.port}; default 8080)
-  --host ADDR              listen address (${SERVER_ENV_VARS.host}; default 127.0.0.1; 0.0.0.0 in a container)
-  --replicas N             worker threads, one model each (${SERVER_ENV_VARS.replicas}; default one per core)
-  --max-concurrent N       requests running at once (${SERVER_ENV_VARS.maxConcurrent}; default = replicas)
-  --max-queue N            requests waiting; beyond: 503 + Retry-After (${SERVER_ENV_VARS.maxQueue}; default 4 × max-concurrent)
-  --request-timeout-ms N   deadline per request: 504, work aborted (${SERVER_ENV_VARS.requestTimeoutMs}; default 30000)
-  --max-body-bytes N       largest body: 413 (${SERVER_ENV_VARS.bodyLimitBytes}; default 8388608)
-  --dispatch S             least-loaded | round-robin | weighted (${SERVER_ENV_VARS.dispatch}; default least-loaded)
-  --replica-weights W,W    weights for weighted dispatch (${SERVER_ENV_VARS.replicaWeights})
-  --rate-limit-rps N       per-client requests/s, 0 = off (${SERVER_ENV_VARS.rateLimitRps}); --rate-limit-burst N (${SERVER_ENV_VARS.rateLimitBurst})
-  --drain-timeout-ms N     after SIGTERM, time for requests to finish (${SERVER_ENV_VARS.drainTimeoutMs}; default 25000)
-  --drain-delay-ms N       after SIGTERM, keep serving (readiness 503) this long first (${SERVER_ENV_VARS.drainDelayMs}; default 0)
-  --backend, --variant, --profile, --model-dir   the model, as for the other commands (MOBILE_MM_BACKEND, …)
-API keys: ${SERVER_ENV_VARS.apiKeys}=key1,key2 (environment only, so keys stay out of process lists).
-`;
+/** The help in English (kept for callers of 0.2). */
+export const SERVE_HELP = serveHelp('en');
 
 const INT_FLAGS: Record<string, keyof ServerOptions> = {
   port: 'port',
@@ -77,11 +81,11 @@ export async function runServe(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (e) {
-    process.stderr.write(`error [USAGE]: ${(e as Error).message}\nrun \`mobile-mm serve --help\` for usage.\n`);
+    process.stderr.write(`${msg('cli.error', { code: 'USAGE', message: msg('cli.badOption', { detail: (e as Error).message }) })}\n`);
     return 2;
   }
   if (parsed.help) {
-    process.stdout.write(SERVE_HELP);
+    process.stdout.write(serveHelp());
     return 0;
   }
   let server: Awaited<ReturnType<typeof startServer>>;

@@ -167,6 +167,27 @@ Optionen:
 
 Exit-Codes: 0 OK · 1 anderer Fehler · 2 Aufruf- oder Konfigurationsfehler · 3 Eingabefehler (Bild oder Frage)
 `,
+  'serve.help': `mobile-mm serve: ein HTTP-Server für das Modell (OpenAI-kompatible Chat Completions, /v1/caption|ocr|vqa, Zustand, Metriken)
+
+Aufruf: mobile-mm serve [Optionen]
+
+Optionen (jede wird auch aus ihrer Variablen gelesen; Kommandozeilenoptionen haben Vorrang):
+  --port N                 Port ({portEnv}; Standard 8080)
+  --host ADRESSE           Adresse, an der der Server lauscht ({hostEnv}; Standard 127.0.0.1; 0.0.0.0 in einem Container)
+  --replicas N             Worker-Threads mit je einem Modell ({replicasEnv}; Standard einer pro Kern)
+  --max-concurrent N       gleichzeitig laufende Anfragen ({maxConcurrentEnv}; Standard = Replikate)
+  --max-queue N            wartende Anfragen; darüber hinaus: 503 + Retry-After ({maxQueueEnv}; Standard 4 × max-concurrent)
+  --request-timeout-ms N   Frist pro Anfrage: 504, Bearbeitung abgebrochen ({requestTimeoutEnv}; Standard 30000)
+  --max-body-bytes N       größter Anfrageinhalt: 413 ({bodyLimitEnv}; Standard 8388608)
+  --dispatch S             least-loaded | round-robin | weighted ({dispatchEnv}; Standard least-loaded)
+  --replica-weights W,W    Gewichte für die Verteilung weighted ({replicaWeightsEnv})
+  --rate-limit-rps N       Anfragen/s pro Client, 0 = aus ({rateLimitRpsEnv}); --rate-limit-burst N ({rateLimitBurstEnv})
+  --drain-timeout-ms N     nach SIGTERM: Zeit, in der laufende Anfragen fertig werden ({drainTimeoutEnv}; Standard 25000)
+  --drain-delay-ms N       nach SIGTERM zuerst so lange weiter bedienen (Readiness 503) ({drainDelayEnv}; Standard 0)
+  --backend, --variant, --profile, --model-dir   das Modell, wie bei den anderen Befehlen (MOBILE_MM_BACKEND, …)
+API-Schlüssel: {apiKeysEnv}=schlüssel1,schlüssel2 (nur über die Umgebung, damit die Schlüssel nicht in Prozesslisten stehen).
+Fehlermeldungen folgen dem Accept-Language jeder Anfrage (en, es, fr, de, ja, zh).
+`,
   'cli.error': 'Fehler [{code}]: {message}',
   'cli.note': 'Hinweis: {message}',
   'cli.seeHelp': '`mobile-mm --help` zeigt die Verwendung.',

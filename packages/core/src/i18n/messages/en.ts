@@ -193,6 +193,27 @@ Options:
 
 Exit codes: 0 ok · 1 other failure · 2 usage or configuration error · 3 input error (image or prompt)
 `,
+  'serve.help': `mobile-mm serve: an HTTP server for the model (OpenAI-compatible chat completions, /v1/caption|ocr|vqa, health, metrics)
+
+Usage: mobile-mm serve [options]
+
+Options (each also read from its variable; flags win):
+  --port N                 listen port ({portEnv}; default 8080)
+  --host ADDR              listen address ({hostEnv}; default 127.0.0.1; 0.0.0.0 in a container)
+  --replicas N             worker threads, one model each ({replicasEnv}; default one per core)
+  --max-concurrent N       requests running at once ({maxConcurrentEnv}; default = replicas)
+  --max-queue N            requests waiting; beyond: 503 + Retry-After ({maxQueueEnv}; default 4 × max-concurrent)
+  --request-timeout-ms N   deadline per request: 504, work aborted ({requestTimeoutEnv}; default 30000)
+  --max-body-bytes N       largest body: 413 ({bodyLimitEnv}; default 8388608)
+  --dispatch S             least-loaded | round-robin | weighted ({dispatchEnv}; default least-loaded)
+  --replica-weights W,W    weights for weighted dispatch ({replicaWeightsEnv})
+  --rate-limit-rps N       per-client requests/s, 0 = off ({rateLimitRpsEnv}); --rate-limit-burst N ({rateLimitBurstEnv})
+  --drain-timeout-ms N     after SIGTERM, time for requests to finish ({drainTimeoutEnv}; default 25000)
+  --drain-delay-ms N       after SIGTERM, keep serving (readiness 503) this long first ({drainDelayEnv}; default 0)
+  --backend, --variant, --profile, --model-dir   the model, as for the other commands (MOBILE_MM_BACKEND, …)
+API keys: {apiKeysEnv}=key1,key2 (environment only, so keys stay out of process lists).
+Error messages follow each request's Accept-Language (en, es, fr, de, ja, zh).
+`,
   'cli.error': 'error [{code}]: {message}',
   'cli.note': 'note: {message}',
   'cli.seeHelp': 'run `mobile-mm --help` for usage.',

@@ -167,6 +167,27 @@ Opciones:
 
 Códigos de salida: 0 correcto · 1 otro fallo · 2 error de uso o de configuración · 3 error de entrada (imagen o pregunta)
 `,
+  'serve.help': `mobile-mm serve: un servidor HTTP para el modelo (chat completions compatibles con OpenAI, /v1/caption|ocr|vqa, estado, métricas)
+
+Uso: mobile-mm serve [opciones]
+
+Opciones (cada una también se lee de su variable; las opciones de la línea de comandos prevalecen):
+  --port N                 puerto de escucha ({portEnv}; por defecto 8080)
+  --host DIRECCIÓN         dirección de escucha ({hostEnv}; por defecto 127.0.0.1; 0.0.0.0 en un contenedor)
+  --replicas N             hilos de trabajo, cada uno con su modelo ({replicasEnv}; por defecto uno por núcleo)
+  --max-concurrent N       solicitudes en curso a la vez ({maxConcurrentEnv}; por defecto = réplicas)
+  --max-queue N            solicitudes en espera; más allá: 503 + Retry-After ({maxQueueEnv}; por defecto 4 × max-concurrent)
+  --request-timeout-ms N   plazo por solicitud: 504, trabajo cancelado ({requestTimeoutEnv}; por defecto 30000)
+  --max-body-bytes N       cuerpo máximo: 413 ({bodyLimitEnv}; por defecto 8388608)
+  --dispatch S             least-loaded | round-robin | weighted ({dispatchEnv}; por defecto least-loaded)
+  --replica-weights W,W    pesos para el reparto weighted ({replicaWeightsEnv})
+  --rate-limit-rps N       solicitudes/s por cliente, 0 = sin límite ({rateLimitRpsEnv}); --rate-limit-burst N ({rateLimitBurstEnv})
+  --drain-timeout-ms N     tras SIGTERM, tiempo para que terminen las solicitudes ({drainTimeoutEnv}; por defecto 25000)
+  --drain-delay-ms N       tras SIGTERM, seguir sirviendo (readiness 503) este tiempo antes ({drainDelayEnv}; por defecto 0)
+  --backend, --variant, --profile, --model-dir   el modelo, como en los demás comandos (MOBILE_MM_BACKEND, …)
+Claves de API: {apiKeysEnv}=clave1,clave2 (solo por entorno, para que las claves no aparezcan en la lista de procesos).
+Los mensajes de error siguen el Accept-Language de cada solicitud (en, es, fr, de, ja, zh).
+`,
   'cli.error': 'error [{code}]: {message}',
   'cli.note': 'nota: {message}',
   'cli.seeHelp': 'ejecute `mobile-mm --help` para ver el uso.',

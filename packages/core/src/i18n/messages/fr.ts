@@ -171,6 +171,27 @@ Options :
 
 Codes de sortie : 0 succès · 1 autre échec · 2 erreur d’utilisation ou de configuration · 3 erreur d’entrée (image ou question)
 `,
+  'serve.help': `mobile-mm serve : un serveur HTTP pour le modèle (chat completions compatibles OpenAI, /v1/caption|ocr|vqa, santé, métriques)
+
+Utilisation : mobile-mm serve [options]
+
+Options (chacune est aussi lue dans sa variable ; les options de la ligne de commande l’emportent) :
+  --port N                 port d’écoute ({portEnv} ; par défaut 8080)
+  --host ADRESSE           adresse d’écoute ({hostEnv} ; par défaut 127.0.0.1 ; 0.0.0.0 dans un conteneur)
+  --replicas N             fils de travail, un modèle chacun ({replicasEnv} ; par défaut un par cœur)
+  --max-concurrent N       requêtes traitées en même temps ({maxConcurrentEnv} ; par défaut = répliques)
+  --max-queue N            requêtes en attente ; au-delà : 503 + Retry-After ({maxQueueEnv} ; par défaut 4 × max-concurrent)
+  --request-timeout-ms N   délai par requête : 504, traitement interrompu ({requestTimeoutEnv} ; par défaut 30000)
+  --max-body-bytes N       corps maximal : 413 ({bodyLimitEnv} ; par défaut 8388608)
+  --dispatch S             least-loaded | round-robin | weighted ({dispatchEnv} ; par défaut least-loaded)
+  --replica-weights W,W    poids pour la répartition weighted ({replicaWeightsEnv})
+  --rate-limit-rps N       requêtes/s par client, 0 = sans limite ({rateLimitRpsEnv}) ; --rate-limit-burst N ({rateLimitBurstEnv})
+  --drain-timeout-ms N     après SIGTERM, temps laissé aux requêtes pour finir ({drainTimeoutEnv} ; par défaut 25000)
+  --drain-delay-ms N       après SIGTERM, continuer à servir (readiness 503) pendant ce temps d’abord ({drainDelayEnv} ; par défaut 0)
+  --backend, --variant, --profile, --model-dir   le modèle, comme pour les autres commandes (MOBILE_MM_BACKEND, …)
+Clés d’API : {apiKeysEnv}=clé1,clé2 (environnement uniquement, pour que les clés n’apparaissent pas dans la liste des processus).
+Les messages d’erreur suivent l’Accept-Language de chaque requête (en, es, fr, de, ja, zh).
+`,
   'cli.error': 'erreur [{code}] : {message}',
   'cli.note': 'remarque : {message}',
   'cli.seeHelp': 'lancez `mobile-mm --help` pour voir l’utilisation.',

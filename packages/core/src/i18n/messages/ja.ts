@@ -168,6 +168,27 @@ export const ja: Catalog = {
 
 終了コード：0 成功 · 1 その他の失敗 · 2 使い方または設定の誤り · 3 入力の誤り（画像または質問）
 `,
+  'serve.help': `mobile-mm serve：モデルの HTTP サーバー（OpenAI 互換の chat completions、/v1/caption|ocr|vqa、ヘルスチェック、メトリクス）
+
+使い方：mobile-mm serve [オプション]
+
+オプション（それぞれ対応する変数からも読み込みます。コマンドラインのオプションが優先されます）：
+  --port N                 待ち受けポート（{portEnv}。既定は 8080）
+  --host アドレス          待ち受けアドレス（{hostEnv}。既定は 127.0.0.1。コンテナーでは 0.0.0.0）
+  --replicas N             ワーカースレッド数。それぞれがモデルを 1 つ持ちます（{replicasEnv}。既定はコアごとに 1 つ）
+  --max-concurrent N       同時に実行するリクエスト数（{maxConcurrentEnv}。既定はレプリカ数と同じ）
+  --max-queue N            待機できるリクエスト数。超えると 503 + Retry-After（{maxQueueEnv}。既定は 4 × max-concurrent）
+  --request-timeout-ms N   リクエストごとの制限時間。超えると 504 で処理を中止（{requestTimeoutEnv}。既定は 30000）
+  --max-body-bytes N       本文の最大サイズ。超えると 413（{bodyLimitEnv}。既定は 8388608）
+  --dispatch S             least-loaded | round-robin | weighted（{dispatchEnv}。既定は least-loaded）
+  --replica-weights W,W    weighted で振り分けるときの重み（{replicaWeightsEnv}）
+  --rate-limit-rps N       クライアントごとの毎秒リクエスト数。0 で無制限（{rateLimitRpsEnv}）。--rate-limit-burst N（{rateLimitBurstEnv}）
+  --drain-timeout-ms N     SIGTERM の後、実行中のリクエストが終わるまで待つ時間（{drainTimeoutEnv}。既定は 25000）
+  --drain-delay-ms N       SIGTERM の後、まずこの時間だけ処理を続けます（readiness は 503）（{drainDelayEnv}。既定は 0）
+  --backend, --variant, --profile, --model-dir   モデルの指定。他のコマンドと同じです（MOBILE_MM_BACKEND など）
+API キー：{apiKeysEnv}=key1,key2（環境変数でのみ指定。キーがプロセス一覧に出ないようにするため）。
+エラーメッセージは各リクエストの Accept-Language（en、es、fr、de、ja、zh）に従います。
+`,
   'cli.error': 'エラー [{code}]：{message}',
   'cli.note': '注意：{message}',
   'cli.seeHelp': '使い方は `mobile-mm --help` で確認できます。',

@@ -165,6 +165,27 @@ export const zh: Catalog = {
 
 退出码：0 成功 · 1 其他失败 · 2 用法或配置错误 · 3 输入错误（图像或问题）
 `,
+  'serve.help': `mobile-mm serve：模型的 HTTP 服务器（兼容 OpenAI 的 chat completions、/v1/caption|ocr|vqa、健康检查、指标）
+
+用法：mobile-mm serve [选项]
+
+选项（每项也可从对应的变量读取；命令行选项优先）：
+  --port N                 监听端口（{portEnv}；默认 8080）
+  --host 地址              监听地址（{hostEnv}；默认 127.0.0.1；在容器中为 0.0.0.0）
+  --replicas N             工作线程数，每个线程一个模型（{replicasEnv}；默认每个核心一个）
+  --max-concurrent N       同时运行的请求数（{maxConcurrentEnv}；默认等于副本数）
+  --max-queue N            等待中的请求数；超出时返回 503 + Retry-After（{maxQueueEnv}；默认 4 × max-concurrent）
+  --request-timeout-ms N   每个请求的时限：超时返回 504 并中止处理（{requestTimeoutEnv}；默认 30000）
+  --max-body-bytes N       请求体的最大字节数：超出返回 413（{bodyLimitEnv}；默认 8388608）
+  --dispatch S             least-loaded | round-robin | weighted（{dispatchEnv}；默认 least-loaded）
+  --replica-weights W,W    weighted 分发时的权重（{replicaWeightsEnv}）
+  --rate-limit-rps N       每个客户端每秒的请求数，0 表示不限（{rateLimitRpsEnv}）；--rate-limit-burst N（{rateLimitBurstEnv}）
+  --drain-timeout-ms N     收到 SIGTERM 后，留给进行中请求完成的时间（{drainTimeoutEnv}；默认 25000）
+  --drain-delay-ms N       收到 SIGTERM 后，先继续服务这么长时间（readiness 为 503）（{drainDelayEnv}；默认 0）
+  --backend, --variant, --profile, --model-dir   模型设置，与其他命令相同（MOBILE_MM_BACKEND 等）
+API 密钥：{apiKeysEnv}=key1,key2（只能通过环境变量设置，以免密钥出现在进程列表中）。
+错误信息遵循每个请求的 Accept-Language（en、es、fr、de、ja、zh）。
+`,
   'cli.error': '错误 [{code}]：{message}',
   'cli.note': '提示：{message}',
   'cli.seeHelp': '运行 `mobile-mm --help` 查看用法。',
