@@ -26,6 +26,8 @@ export interface TrainArgs {
   backend: 'wasm' | 'cpu';
   /** Start from this checkpoint's weights (fresh optimizer and schedule): fine-tuning. */
   init: string;
+  /** With --init: switch on `cellMemory` (the 9 pooled cell vectors join the scene memory; no new weights). */
+  cellMemory: boolean;
   /** Quantization-aware training: the linear kernels' bit width (0 = off). */
   qat: 0 | 2 | 4 | 8;
   qatGroupSize: number;
@@ -64,6 +66,7 @@ export const TRAIN_DEFAULTS: TrainArgs = {
   workers: 2,
   backend: 'wasm',
   init: '',
+  cellMemory: false,
   qat: 0,
   qatGroupSize: 64,
   languages: null,
@@ -144,6 +147,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
         break;
       }
       case '--dry-run': a.dryRun = true; break;
+      case '--cell-memory': a.cellMemory = true; break;
       case '--init': a.init = next() ?? ''; if (!a.init) throw new UsageError('--init needs a checkpoint folder'); break;
       case '--qat': {
         const q = next();

@@ -94,6 +94,16 @@ async function main(): Promise<void> {
       model.dispose();
       model = grown;
     }
+    if (a.cellMemory && !model.config.cellMemory) {
+      // The same weights in a model whose scene memory also holds the cell vectors (lever 1 of run 6's notes).
+      if (!model.config.sceneCells) throw new UsageError('--cell-memory needs a checkpoint with the scene-cell head (sceneCells)');
+      const withCells = new VisionLanguageModel({ ...structuredClone(model.config), cellMemory: true }, model.tokenizer);
+      const from = model.namedWeights();
+      for (const [name, v] of Object.entries(withCells.namedWeights())) v.assign(from[name]);
+      model.dispose();
+      model = withCells;
+      console.error('cellMemory on: the 9 cell vectors join the scene memory');
+    }
   } else {
     // A language mix trains the v2 vocabulary (language tags, six grammars); none keeps v1's.
     model = VisionLanguageModel.fromPreset(a.preset, a.languages ? SceneTokenizer.v2() : undefined);
