@@ -12,28 +12,18 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { MobileMMError, isMobileMMError } from '@mobile-mm/core';
+import { MobileMMError, isMobileMMError, msg, type Language } from '@mobile-mm/core';
 import { setupBackend } from '@mobile-mm/core/backend';
 import { EXPORT_FORMATS, FORMAT_BITS, exportModel, type ExportFormat } from './export.js';
 
-export const EXPORT_HELP = `mobile-mm export: write a checkpoint as ONNX, tf.io weights or a safetensors checkpoint
+/** `mobile-mm export --help` in the CLI's language (catalogue key 'export.help'). */
+export function exportHelp(lang?: Language): string {
+  const values = { bits: EXPORT_FORMATS.map((f) => `${f} ${FORMAT_BITS[f].join('|')}`).join('; ') };
+  return lang === undefined ? msg('export.help', values) : msg('export.help', values, lang);
+}
 
-Usage:
-  mobile-mm export --format FORMAT --checkpoint DIR --out DIR [options]
-
-  --format onnx|tfjs|safetensors   onnx: encoder_scene/encoder_text/decoder.onnx (opset 17, IR 8);
-                                   tfjs: model.json + shards (tf.io); safetensors: our checkpoint
-  --checkpoint DIR                 a checkpoint folder (config.json, model.safetensors, tokenizer.json)
-  --out DIR                        the export folder (must be new or empty)
-  --bits N                         projections: ${EXPORT_FORMATS.map((f) => `${f} ${FORMAT_BITS[f].join('|')}`).join('; ')} (32 = float;
-                                   default: as the checkpoint holds them; tfjs 32)
-  --method rtn|mse                 how a float checkpoint is quantized for --bits 2|4|8 (default rtn)
-  --accuracy-level 0|4             onnx MatMulNBits accuracy_level (default 0: float32 compute; 4: int8 activations)
-  --quant-op matmulnbits|dequantize  onnx: packed projections as MatMulNBits (default), or unpacked in the graph and
-                                   folded to float32 when the session loads (packed file, float speed and memory)
-  --force                          replace a non-empty --out
-  --json                           print one JSON object
-`;
+/** The help in English. */
+export const EXPORT_HELP = exportHelp('en');
 
 class UsageError extends Error {}
 
@@ -73,7 +63,7 @@ export async function runExportCommand(argv: string[], io: { out?: (s: string) =
       },
     });
     if (values.help) {
-      out(EXPORT_HELP);
+      out(exportHelp());
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`export takes no positional arguments; got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (see --help).`);

@@ -87,5 +87,12 @@ describe('usage errors and help in the user language', () => {
     expect(serve.code).toBe(0);
     expect(serve.stdout).toMatch(/^mobile-mm serve：モデルの HTTP サーバー/);
     expect(serve.stdout).toContain('MOBILE_MM_API_KEYS=key1,key2');
+    const exp = await run(['export', '--help'], { MOBILE_MM_LOCALE: 'es' });
+    expect(exp.code).toBe(0);
+    expect(exp.stdout).toMatch(/^mobile-mm export: escribe un checkpoint/);
+    expect(exp.stdout).toContain('onnx 2|4|8|32'); // the computed bits line survives translation
+    const plan = await run(['plan', '--help'], { MOBILE_MM_LOCALE: 'zh' });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^mobile-mm plan：根据服务器基准测试/);
   });
 });

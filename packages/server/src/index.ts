@@ -19,4 +19,4 @@ export { parseChatRequest, parseTaskRequest, decodeDataUrl, taskOf, type ChatReq
 export { RateLimiter } from './rate-limit.js';
 export { ApiKeys } from './auth.js';
 export type { Job, JobTask, ModelInfo, ReplicaStats } from './protocol.js';
-export { plan, runPlan, PLAN_HELP, PlanError, MAX_UTILIZATION, type Plan, type PlanInput, type PlanTask, type ServeResultsLike } from './plan.js';
+export { plan, planHelp, runPlan, PLAN_HELP, PlanError, MAX_UTILIZATION, type Plan, type PlanInput, type PlanTask, type ServeResultsLike } from './plan.js';

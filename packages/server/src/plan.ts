@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { msg, type Language } from 'mobile-mm';
 
 export type PlanTask = 'caption' | 'ocr' | 'vqa';
 const TASKS: readonly PlanTask[] = ['caption', 'ocr', 'vqa'];
@@ -102,17 +103,13 @@ export function plan(results: ServeResultsLike, input: PlanInput): Plan {
   };
 }
 
-export const PLAN_HELP = `mobile-mm plan: replicas, CPU and autoscaling targets for a load, from the serve benchmark
+/** `mobile-mm plan --help` in the CLI's language (catalogue key 'plan.help'). */
+export function planHelp(lang?: Language): string {
+  return lang === undefined ? msg('plan.help') : msg('plan.help', undefined, lang);
+}
 
-Usage: mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results FILE] [--json]
-
-  --rps R               requests per second to serve
-  --p95-ms L            95th-percentile latency to stay under, in ms
-  --task T              the request mix's heaviest task (default caption)
-  --replicas-per-pod N  worker threads per pod, = MOBILE_MM_REPLICAS (default 2, as deploy/k8s)
-  --results FILE        the benchmark's JSON (default apps/bench/results/serve.json; npm run bench -- serve)
-  --json                print the plan as JSON
-`;
+/** The help in English. */
+export const PLAN_HELP = planHelp('en');
 
 /** The CLI: prints the plan; returns the exit code (2: usage, 1: unreachable target or no results). */
 export async function runPlan(argv: string[]): Promise<number> {
@@ -124,11 +121,11 @@ export async function runPlan(argv: string[]): Promise<number> {
       options: { rps: { type: 'string' }, 'p95-ms': { type: 'string' }, task: { type: 'string' }, 'replicas-per-pod': { type: 'string' }, results: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }).values;
   } catch (e) {
-    process.stderr.write(`error [USAGE]: ${(e as Error).message}\n${PLAN_HELP}`);
+    process.stderr.write(`${msg('cli.error', { code: 'USAGE', message: msg('cli.badOption', { detail: (e as Error).message }) })}\n${planHelp()}`);
     return 2;
   }
   if (v.help) {
-    process.stdout.write(PLAN_HELP);
+    process.stdout.write(planHelp());
     return 0;
   }
   const num = (flag: string, min: number): number => {

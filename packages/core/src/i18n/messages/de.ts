@@ -188,6 +188,35 @@ Optionen (jede wird auch aus ihrer Variablen gelesen; Kommandozeilenoptionen hab
 API-Schlüssel: {apiKeysEnv}=schlüssel1,schlüssel2 (nur über die Umgebung, damit die Schlüssel nicht in Prozesslisten stehen).
 Fehlermeldungen folgen dem Accept-Language jeder Anfrage (en, es, fr, de, ja, zh).
 `,
+  'export.help': `mobile-mm export: schreibt einen Checkpoint als ONNX, tf.io-Gewichte oder safetensors-Checkpoint
+
+Aufruf:
+  mobile-mm export --format FORMAT --checkpoint DIR --out DIR [Optionen]
+
+  --format onnx|tfjs|safetensors   onnx: encoder_scene/encoder_text/decoder.onnx (Opset 17, IR 8);
+                                   tfjs: model.json + Shards (tf.io); safetensors: unser Checkpoint
+  --checkpoint DIR                 ein Checkpoint-Ordner (config.json, model.safetensors, tokenizer.json)
+  --out DIR                        der Exportordner (neu oder leer)
+  --bits N                         Projektionen: {bits} (32 = Float;
+                                   Standard: wie im Checkpoint gespeichert; tfjs 32)
+  --method rtn|mse                 wie ein Float-Checkpoint für --bits 2|4|8 quantisiert wird (Standard rtn)
+  --accuracy-level 0|4             accuracy_level von MatMulNBits in onnx (Standard 0: Rechnen in float32; 4: int8-Aktivierungen)
+  --quant-op matmulnbits|dequantize  onnx: gepackte Projektionen als MatMulNBits (Standard) oder im Graphen entpackt und
+                                   beim Laden der Sitzung zu float32 gefaltet (gepackte Datei, Float-Tempo und -Speicher)
+  --force                          ersetzt ein nicht leeres --out
+  --json                           gibt ein einzelnes JSON-Objekt aus
+`,
+  'plan.help': `mobile-mm plan: Replikate, CPU und Autoscaling-Ziele für eine Last, aus dem Server-Benchmark
+
+Aufruf: mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results DATEI] [--json]
+
+  --rps R               zu bedienende Anfragen pro Sekunde
+  --p95-ms L            Latenz im 95. Perzentil, die nicht überschritten werden soll, in ms
+  --task T              die aufwendigste Aufgabe im Anfragemix (Standard caption)
+  --replicas-per-pod N  Worker-Threads pro Pod, = MOBILE_MM_REPLICAS (Standard 2, wie deploy/k8s)
+  --results DATEI       das JSON des Benchmarks (Standard apps/bench/results/serve.json; npm run bench -- serve)
+  --json                gibt den Plan als JSON aus
+`,
   'cli.error': 'Fehler [{code}]: {message}',
   'cli.note': 'Hinweis: {message}',
   'cli.seeHelp': '`mobile-mm --help` zeigt die Verwendung.',

@@ -214,6 +214,35 @@ Options (each also read from its variable; flags win):
 API keys: {apiKeysEnv}=key1,key2 (environment only, so keys stay out of process lists).
 Error messages follow each request's Accept-Language (en, es, fr, de, ja, zh).
 `,
+  'export.help': `mobile-mm export: write a checkpoint as ONNX, tf.io weights or a safetensors checkpoint
+
+Usage:
+  mobile-mm export --format FORMAT --checkpoint DIR --out DIR [options]
+
+  --format onnx|tfjs|safetensors   onnx: encoder_scene/encoder_text/decoder.onnx (opset 17, IR 8);
+                                   tfjs: model.json + shards (tf.io); safetensors: our checkpoint
+  --checkpoint DIR                 a checkpoint folder (config.json, model.safetensors, tokenizer.json)
+  --out DIR                        the export folder (must be new or empty)
+  --bits N                         projections: {bits} (32 = float;
+                                   default: as the checkpoint holds them; tfjs 32)
+  --method rtn|mse                 how a float checkpoint is quantized for --bits 2|4|8 (default rtn)
+  --accuracy-level 0|4             onnx MatMulNBits accuracy_level (default 0: float32 compute; 4: int8 activations)
+  --quant-op matmulnbits|dequantize  onnx: packed projections as MatMulNBits (default), or unpacked in the graph and
+                                   folded to float32 when the session loads (packed file, float speed and memory)
+  --force                          replace a non-empty --out
+  --json                           print one JSON object
+`,
+  'plan.help': `mobile-mm plan: replicas, CPU and autoscaling targets for a load, from the serve benchmark
+
+Usage: mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results FILE] [--json]
+
+  --rps R               requests per second to serve
+  --p95-ms L            95th-percentile latency to stay under, in ms
+  --task T              the request mix's heaviest task (default caption)
+  --replicas-per-pod N  worker threads per pod, = MOBILE_MM_REPLICAS (default 2, as deploy/k8s)
+  --results FILE        the benchmark's JSON (default apps/bench/results/serve.json; npm run bench -- serve)
+  --json                print the plan as JSON
+`,
   'cli.error': 'error [{code}]: {message}',
   'cli.note': 'note: {message}',
   'cli.seeHelp': 'run `mobile-mm --help` for usage.',

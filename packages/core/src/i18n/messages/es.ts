@@ -188,6 +188,35 @@ Opciones (cada una también se lee de su variable; las opciones de la línea de 
 Claves de API: {apiKeysEnv}=clave1,clave2 (solo por entorno, para que las claves no aparezcan en la lista de procesos).
 Los mensajes de error siguen el Accept-Language de cada solicitud (en, es, fr, de, ja, zh).
 `,
+  'export.help': `mobile-mm export: escribe un checkpoint como ONNX, pesos tf.io o un checkpoint safetensors
+
+Uso:
+  mobile-mm export --format FORMATO --checkpoint DIR --out DIR [opciones]
+
+  --format onnx|tfjs|safetensors   onnx: encoder_scene/encoder_text/decoder.onnx (opset 17, IR 8);
+                                   tfjs: model.json + fragmentos (tf.io); safetensors: nuestro checkpoint
+  --checkpoint DIR                 una carpeta de checkpoint (config.json, model.safetensors, tokenizer.json)
+  --out DIR                        la carpeta de exportación (nueva o vacía)
+  --bits N                         proyecciones: {bits} (32 = float;
+                                   por defecto: como las guarda el checkpoint; tfjs 32)
+  --method rtn|mse                 cómo se cuantiza un checkpoint float para --bits 2|4|8 (por defecto rtn)
+  --accuracy-level 0|4             accuracy_level de MatMulNBits en onnx (por defecto 0: cálculo float32; 4: activaciones int8)
+  --quant-op matmulnbits|dequantize  onnx: proyecciones empaquetadas como MatMulNBits (por defecto), o desempaquetadas en el grafo y
+                                   plegadas a float32 al cargar la sesión (archivo empaquetado, velocidad y memoria de float)
+  --force                          sustituye un --out que no esté vacío
+  --json                           imprime un único objeto JSON
+`,
+  'plan.help': `mobile-mm plan: réplicas, CPU y objetivos de autoescalado para una carga, según la prueba de carga del servidor
+
+Uso: mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results ARCHIVO] [--json]
+
+  --rps R               solicitudes por segundo que atender
+  --p95-ms L            latencia del percentil 95 que no superar, en ms
+  --task T              la tarea más pesada de la mezcla de solicitudes (por defecto caption)
+  --replicas-per-pod N  hilos de trabajo por pod, = MOBILE_MM_REPLICAS (por defecto 2, como deploy/k8s)
+  --results ARCHIVO     el JSON de la prueba de carga (por defecto apps/bench/results/serve.json; npm run bench -- serve)
+  --json                imprime el plan como JSON
+`,
   'cli.error': 'error [{code}]: {message}',
   'cli.note': 'nota: {message}',
   'cli.seeHelp': 'ejecute `mobile-mm --help` para ver el uso.',

@@ -192,6 +192,35 @@ Options (chacune est aussi lue dans sa variable ; les options de la ligne de c
 Clés d’API : {apiKeysEnv}=clé1,clé2 (environnement uniquement, pour que les clés n’apparaissent pas dans la liste des processus).
 Les messages d’erreur suivent l’Accept-Language de chaque requête (en, es, fr, de, ja, zh).
 `,
+  'export.help': `mobile-mm export : écrit un checkpoint au format ONNX, en poids tf.io ou en checkpoint safetensors
+
+Utilisation :
+  mobile-mm export --format FORMAT --checkpoint DIR --out DIR [options]
+
+  --format onnx|tfjs|safetensors   onnx : encoder_scene/encoder_text/decoder.onnx (opset 17, IR 8) ;
+                                   tfjs : model.json + fragments (tf.io) ; safetensors : notre checkpoint
+  --checkpoint DIR                 un dossier de checkpoint (config.json, model.safetensors, tokenizer.json)
+  --out DIR                        le dossier d’export (nouveau ou vide)
+  --bits N                         projections : {bits} (32 = float ;
+                                   par défaut : comme le checkpoint les contient ; tfjs 32)
+  --method rtn|mse                 comment un checkpoint float est quantifié pour --bits 2|4|8 (par défaut rtn)
+  --accuracy-level 0|4             accuracy_level de MatMulNBits en onnx (par défaut 0 : calcul float32 ; 4 : activations int8)
+  --quant-op matmulnbits|dequantize  onnx : projections compactées en MatMulNBits (par défaut), ou décompactées dans le graphe et
+                                   repliées en float32 au chargement de la session (fichier compact, vitesse et mémoire du float)
+  --force                          remplace un --out non vide
+  --json                           affiche un seul objet JSON
+`,
+  'plan.help': `mobile-mm plan : répliques, CPU et cibles d’autoscaling pour une charge, d’après le banc d’essai du serveur
+
+Utilisation : mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results FICHIER] [--json]
+
+  --rps R               requêtes par seconde à servir
+  --p95-ms L            latence au 95e centile à ne pas dépasser, en ms
+  --task T              la tâche la plus lourde du mélange de requêtes (par défaut caption)
+  --replicas-per-pod N  fils de travail par pod, = MOBILE_MM_REPLICAS (par défaut 2, comme deploy/k8s)
+  --results FICHIER     le JSON du banc d’essai (par défaut apps/bench/results/serve.json ; npm run bench -- serve)
+  --json                affiche le plan en JSON
+`,
   'cli.error': 'erreur [{code}] : {message}',
   'cli.note': 'remarque : {message}',
   'cli.seeHelp': 'lancez `mobile-mm --help` pour voir l’utilisation.',

@@ -189,6 +189,35 @@ export const ja: Catalog = {
 API キー：{apiKeysEnv}=key1,key2（環境変数でのみ指定。キーがプロセス一覧に出ないようにするため）。
 エラーメッセージは各リクエストの Accept-Language（en、es、fr、de、ja、zh）に従います。
 `,
+  'export.help': `mobile-mm export：チェックポイントを ONNX、tf.io の重み、または safetensors チェックポイントとして書き出します
+
+使い方：
+  mobile-mm export --format 形式 --checkpoint DIR --out DIR [オプション]
+
+  --format onnx|tfjs|safetensors   onnx：encoder_scene/encoder_text/decoder.onnx（opset 17、IR 8）。
+                                   tfjs：model.json とシャード（tf.io）。safetensors：このプロジェクトのチェックポイント
+  --checkpoint DIR                 チェックポイントのフォルダー（config.json、model.safetensors、tokenizer.json）
+  --out DIR                        書き出し先のフォルダー（新規または空）
+  --bits N                         射影：{bits}（32 = float。
+                                   既定はチェックポイントに保存されているとおり。tfjs は 32）
+  --method rtn|mse                 --bits 2|4|8 のときの float チェックポイントの量子化方法（既定は rtn）
+  --accuracy-level 0|4             onnx の MatMulNBits の accuracy_level（既定は 0：float32 で計算。4：int8 の活性化）
+  --quant-op matmulnbits|dequantize  onnx：パックした射影を MatMulNBits として出力（既定）、またはグラフ内で展開し、
+                                   セッションの読み込み時に float32 に畳み込みます（ファイルはパック済み、速度とメモリは float 相当）
+  --force                          空でない --out を置き換えます
+  --json                           JSON オブジェクトを 1 つ出力します
+`,
+  'plan.help': `mobile-mm plan：サーバーのベンチマークから、負荷に対するレプリカ数、CPU、オートスケールの目標を出します
+
+使い方：mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results ファイル] [--json]
+
+  --rps R               処理する毎秒リクエスト数
+  --p95-ms L            超えてはならない 95 パーセンタイルのレイテンシ（ms）
+  --task T              リクエストの中で最も重いタスク（既定は caption）
+  --replicas-per-pod N  Pod あたりのワーカースレッド数。MOBILE_MM_REPLICAS と同じ（既定は 2。deploy/k8s と同じ）
+  --results ファイル    ベンチマークの JSON（既定は apps/bench/results/serve.json。npm run bench -- serve で作成）
+  --json                計画を JSON で出力します
+`,
   'cli.error': 'エラー [{code}]：{message}',
   'cli.note': '注意：{message}',
   'cli.seeHelp': '使い方は `mobile-mm --help` で確認できます。',

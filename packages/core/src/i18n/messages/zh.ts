@@ -186,6 +186,35 @@ export const zh: Catalog = {
 API 密钥：{apiKeysEnv}=key1,key2（只能通过环境变量设置，以免密钥出现在进程列表中）。
 错误信息遵循每个请求的 Accept-Language（en、es、fr、de、ja、zh）。
 `,
+  'export.help': `mobile-mm export：把检查点写成 ONNX、tf.io 权重或 safetensors 检查点
+
+用法：
+  mobile-mm export --format 格式 --checkpoint DIR --out DIR [选项]
+
+  --format onnx|tfjs|safetensors   onnx：encoder_scene/encoder_text/decoder.onnx（opset 17、IR 8）；
+                                   tfjs：model.json 加分片（tf.io）；safetensors：本项目的检查点
+  --checkpoint DIR                 检查点文件夹（config.json、model.safetensors、tokenizer.json）
+  --out DIR                        导出文件夹（必须是新的或空的）
+  --bits N                         投影：{bits}（32 = float；
+                                   默认与检查点中保存的相同；tfjs 为 32）
+  --method rtn|mse                 为 --bits 2|4|8 量化 float 检查点的方法（默认 rtn）
+  --accuracy-level 0|4             onnx MatMulNBits 的 accuracy_level（默认 0：float32 计算；4：int8 激活）
+  --quant-op matmulnbits|dequantize  onnx：把打包的投影写成 MatMulNBits（默认），或在图中解包，
+                                   在会话加载时折叠为 float32（文件保持打包，速度和内存与 float 相同）
+  --force                          替换非空的 --out
+  --json                           输出一个 JSON 对象
+`,
+  'plan.help': `mobile-mm plan：根据服务器基准测试，给出某一负载所需的副本数、CPU 和自动扩缩容目标
+
+用法：mobile-mm plan --rps R --p95-ms L [--task caption|ocr|vqa] [--replicas-per-pod N] [--results 文件] [--json]
+
+  --rps R               需要处理的每秒请求数
+  --p95-ms L            不得超过的第 95 百分位延迟（毫秒）
+  --task T              请求组合中最重的任务（默认 caption）
+  --replicas-per-pod N  每个 Pod 的工作线程数，等于 MOBILE_MM_REPLICAS（默认 2，与 deploy/k8s 相同）
+  --results 文件        基准测试的 JSON（默认 apps/bench/results/serve.json；由 npm run bench -- serve 生成）
+  --json                以 JSON 输出计划
+`,
   'cli.error': '错误 [{code}]：{message}',
   'cli.note': '提示：{message}',
   'cli.seeHelp': '运行 `mobile-mm --help` 查看用法。',
