@@ -327,6 +327,27 @@ describe('the web app in Chromium', () => {
   });
 });
 
+it('in a Japanese browser: captions and error messages in Japanese, error codes unchanged', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/?backend=wasm`);
+    await ready(page);
+    const caption = await runTask(page, 'scene-0.png', 'caption');
+    // SynthScenes v2's Japanese captions: no spaces, 。 at the end, the colour words in kanji or kana.
+    expect(caption).toMatch(/。$/);
+    expect(caption).not.toMatch(/[A-Za-z ]/);
+    await page.check('input[name="task"][value="vqa"]');
+    await page.fill('#question', '   ');
+    await page.click('#run');
+    await page.waitForFunction(() => !document.getElementById('error')!.hidden, null, { timeout: 60_000 });
+    expect(await page.textContent('#error-code')).toBe('PROMPT_EMPTY');
+    expect(await page.textContent('#error-message')).toBe('質問が空です（または空白だけです）。「what color is the circle?」のように質問してください。');
+  } finally {
+    await context.close();
+  }
+});
+
 it('at phone size (360×640, touch) there is no horizontal scroll and every control is on screen and usable', async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await context.newPage();

@@ -10,7 +10,7 @@
  * Errors go through messages.ts only.
  */
 import './style.css';
-import { ResilientMobileMM, isMobileMMError, type BackendSwitch, type ImageInput, type ResilientResult } from 'mobile-mm';
+import { ResilientMobileMM, isMobileMMError, useMessageLanguage, type BackendSwitch, type ImageInput, type ResilientResult } from 'mobile-mm';
 import { describeError } from './messages.js';
 import { keepModelsOffline, modelsCached, serviceWorkerControl } from './offline.js';
 
@@ -29,6 +29,10 @@ interface Sample {
   text?: string;
   vqa?: { question: string; answer: string };
 }
+
+// One user per page: every error message (the facade's, the resilience layer's) in the browser's language,
+// and the answers too (the facade reads navigator.languages). Loads that language's catalogue chunk only.
+const messagesReady = useMessageLanguage(navigator.languages?.[0] ?? navigator.language ?? 'en');
 
 // tfjs-backend-wasm finds its binaries here (precached by the service worker).
 (globalThis as { MOBILE_MM_WASM_PATH?: string }).MOBILE_MM_WASM_PATH = new URL('wasm/', location.href).href;
@@ -140,6 +144,7 @@ async function model(): Promise<ResilientMobileMM> {
   const t0 = performance.now();
   state.loading = (async () => {
     await old?.dispose();
+    await messagesReady;
     const mm = await ResilientMobileMM.create({
       backend,
       variant,
