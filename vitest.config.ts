@@ -43,108 +43,64 @@ export default defineConfig({
           pool: 'forks',
         },
       },
-      {
-        resolve: { alias },
-        define: { 'globalThis.MOBILE_MM_WASM_PATH': JSON.stringify(`/@fs${wasmDir}`) },
-        optimizeDeps: {
-          include: [
-            '@tensorflow/tfjs-core',
-            '@tensorflow/tfjs-layers',
-            '@tensorflow/tfjs-backend-cpu',
-            '@tensorflow/tfjs-backend-wasm',
-            '@tensorflow/tfjs-backend-webgl',
-            '@tensorflow/tfjs-backend-webgpu',
-            'jpeg-js',
-            'opentype.js',
-            'pngjs/browser.js',
-            '@opentelemetry/api',
-            '@opentelemetry/sdk-metrics',
-            '@opentelemetry/sdk-trace-base',
-          ],
-        },
-        server: { fs: { allow: [root] } },
-        test: {
-          name: 'browser',
-          include: ['packages/*/src/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.node.test.ts', '**/*.webgpu.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: {
-                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-                args: [
-                  '--no-sandbox',
-                  '--disable-dev-shm-usage',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                  '--use-angle=swiftshader',
-                  '--enable-unsafe-swiftshader',
-                ],
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
-      {
-        resolve: { alias },
-        define: { 'globalThis.MOBILE_MM_WASM_PATH': JSON.stringify(`/@fs${wasmDir}`) },
-        optimizeDeps: {
-          include: [
-            '@tensorflow/tfjs-core',
-            '@tensorflow/tfjs-layers',
-            '@tensorflow/tfjs-backend-cpu',
-            '@tensorflow/tfjs-backend-wasm',
-            '@tensorflow/tfjs-backend-webgl',
-            '@tensorflow/tfjs-backend-webgpu',
-            'jpeg-js',
-            'opentype.js',
-            'pngjs/browser.js',
-            '@opentelemetry/api',
-            '@opentelemetry/sdk-metrics',
-            '@opentelemetry/sdk-trace-base',
-          ],
-        },
-        server: { fs: { allow: [root] } },
-        test: {
-          name: 'browser-webgpu',
-          include: ['packages/*/src/**/*.webgpu.test.ts'],
-          exclude: ['**/node_modules/**'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: {
-                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-                args: [
-                  '--no-sandbox',
-                  '--disable-dev-shm-usage',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                  '--use-angle=swiftshader',
-                  '--enable-unsafe-swiftshader',
-                  // WebGPU: Chromium on Linux exposes navigator.gpu only with these; headless it then
-                  // offers SwiftShader's Vulkan as the adapter (vitest serves from localhost: a secure context).
-                  '--enable-unsafe-webgpu',
-                  '--enable-features=Vulkan',
-                ],
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
+      browserProject('browser', ['packages/*/src/**/*.test.ts'], ['**/*.node.test.ts', '**/*.webgpu.test.ts']),
+      // WebGPU: Chromium on Linux exposes navigator.gpu only with these flags; headless it then offers
+      // SwiftShader's Vulkan as the adapter (vitest serves from localhost: a secure context).
+      browserProject('browser-webgpu', ['packages/*/src/**/*.webgpu.test.ts'], [], ['--enable-unsafe-webgpu', '--enable-features=Vulkan']),
     ],
   },
 });
+
+/** A project that runs test files in headless Chromium (vitest browser mode, Playwright). */
+function browserProject(name: string, include: string[], exclude: string[], extraArgs: string[] = []) {
+  return {
+    resolve: { alias },
+    define: { 'globalThis.MOBILE_MM_WASM_PATH': JSON.stringify(`/@fs${wasmDir}`) },
+    optimizeDeps: {
+      include: [
+        '@tensorflow/tfjs-core',
+        '@tensorflow/tfjs-layers',
+        '@tensorflow/tfjs-backend-cpu',
+        '@tensorflow/tfjs-backend-wasm',
+        '@tensorflow/tfjs-backend-webgl',
+        '@tensorflow/tfjs-backend-webgpu',
+        'jpeg-js',
+        'opentype.js',
+        'pngjs/browser.js',
+        '@opentelemetry/api',
+        '@opentelemetry/sdk-metrics',
+        '@opentelemetry/sdk-trace-base',
+      ],
+    },
+    server: { fs: { allow: [root] } },
+    test: {
+      name,
+      include,
+      exclude: ['**/node_modules/**', ...exclude],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      browser: {
+        enabled: true,
+        headless: true,
+        screenshotFailures: false,
+        provider: playwright({
+          launchOptions: {
+            executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+            args: [
+              '--no-sandbox',
+              '--disable-dev-shm-usage',
+              '--disable-background-networking',
+              '--disable-component-update',
+              '--disable-sync',
+              '--no-first-run',
+              '--use-angle=swiftshader',
+              '--enable-unsafe-swiftshader',
+              ...extraArgs,
+            ],
+          },
+        }),
+        instances: [{ browser: 'chromium' as const }],
+      },
+    },
+  };
+}

@@ -41,26 +41,9 @@ import {
   webglBackend,
   WEBGL_ENVS,
 } from './__fixtures__/webgl-test-utils.js';
+import { MATMUL_CASES, type MatMulCase } from '../__fixtures__/kernel-cases.js';
 
-interface MatMulCase {
-  M: number;
-  K: number;
-  N: number;
-  bits: Bits;
-  groupSize: number;
-  bias: boolean;
-}
-
-const CASES: MatMulCase[] = [
-  { M: 5, K: 200, N: 77, bits: 2, groupSize: 64, bias: false }, // K not a multiple of G, odd N
-  { M: 1, K: 256, N: 256, bits: 2, groupSize: 64, bias: true },
-  { M: 16, K: 256, N: 128, bits: 4, groupSize: 32, bias: false },
-  { M: 5, K: 512, N: 256, bits: 2, groupSize: 128, bias: true },
-  { M: 16, K: 512, N: 512, bits: 8, groupSize: 64, bias: true },
-  { M: 1, K: 384, N: 320, bits: 4, groupSize: 128, bias: false },
-  { M: 5, K: 200, N: 77, bits: 8, groupSize: 32, bias: true },
-  { M: 16, K: 320, N: 96, bits: 2, groupSize: 32, bias: true },
-];
+const CASES = MATMUL_CASES;
 
 function name(c: MatMulCase, layout: PackedLayout): string {
   return `M=${c.M} K=${c.K} N=${c.N} b=${c.bits} G=${c.groupSize}${c.bias ? ' +bias' : ''} ${layout}`;

@@ -29,14 +29,9 @@ import {
   WEBGPU_ENVS,
   type Case,
 } from './__fixtures__/webgpu-test-utils.js';
+import { UNPACK_CASES } from '../__fixtures__/kernel-cases.js';
 
-const CASES: Case[] = [
-  { K: 200, N: 77, bits: 2, groupSize: 64 },
-  { K: 256, N: 128, bits: 2, groupSize: 32 },
-  { K: 130, N: 64, bits: 4, groupSize: 128 },
-  { K: 192, N: 80, bits: 8, groupSize: 32 },
-  { K: 300, N: 40, bits: 8, groupSize: 64 },
-];
+const CASES = UNPACK_CASES;
 
 async function unpack(q: CanonicalQuantized, c: Case): Promise<Float32Array> {
   const { K, N, bits, groupSize } = c;
