@@ -26,9 +26,10 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { MobileMMError } from '@mobile-mm/core';
 import { Int2MatMul, type Int2MatMulAttrs, type Int2MatMulInputs } from '../kernel-names.js';
-import { codesPerElement, numGroups, packedCodesShape } from '../format.js';
+import { codesPerElement } from '../format.js';
 import { Int2MatMulProgram } from './int2-matmul-program.js';
-import { checkTensorDtype, checkTensorShape, checkWebglAttrs } from './webgl-util.js';
+import { checkMatMulInputs } from '../gpu-checks.js';
+import { checkWebglAttrs } from './webgl-util.js';
 
 export function int2MatMulWebgl(args: {
   inputs: Int2MatMulInputs;
@@ -39,23 +40,7 @@ export function int2MatMulWebgl(args: {
   const { x, codes, scales, mins, bias } = inputs;
   const { bits, groupSize, inDim: K, outDim: N, layout } = attrs;
   checkWebglAttrs(Int2MatMul, attrs);
-  if (x == null || x.shape.length !== 2 || x.shape[1] !== K) {
-    throw new MobileMMError(
-      'INVALID_SHAPE',
-      `${Int2MatMul}: x must be [M, ${K}]; got ${x == null ? 'nothing' : `[${x.shape}]`}.`,
-      {
-        tensor: 'x',
-        shape: x?.shape,
-        inDim: K,
-      }
-    );
-  }
-  checkTensorDtype(Int2MatMul, 'x', x, 'float32');
-  checkTensorShape(Int2MatMul, 'codes', codes, packedCodesShape(K, N, bits, groupSize, layout));
-  checkTensorDtype(Int2MatMul, 'codes', codes, 'int32');
-  checkTensorShape(Int2MatMul, 'scales', scales, [N, numGroups(K, groupSize)]);
-  checkTensorShape(Int2MatMul, 'mins', mins, [N, numGroups(K, groupSize)]);
-  if (bias != null) checkTensorShape(Int2MatMul, 'bias', bias, [N]);
+  checkMatMulInputs(Int2MatMul, inputs, attrs);
 
   const M = x.shape[0];
   const c = codesPerElement(bits, layout);

@@ -8,15 +8,10 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { Int2Unpack, type Int2UnpackAttrs, type Int2UnpackInputs } from '../kernel-names.js';
-import { codesPerElement, numGroups, packedCodesShape } from '../format.js';
+import { codesPerElement } from '../format.js';
 import { Int2UnpackProgram } from './int2-unpack-program.js';
-import {
-  checkTensorDtype,
-  checkTensorShape,
-  checkWebglAttrs,
-  requireWebgl2,
-  webglTexturesAreFloat32,
-} from './webgl-util.js';
+import { checkPackedInputs } from '../gpu-checks.js';
+import { checkWebglAttrs, requireWebgl2, webglTexturesAreFloat32 } from './webgl-util.js';
 
 export function int2UnpackWebgl(args: {
   inputs: Int2UnpackInputs;
@@ -28,10 +23,7 @@ export function int2UnpackWebgl(args: {
   const { bits, groupSize, inDim: K, outDim: N, layout } = attrs;
   checkWebglAttrs(Int2Unpack, attrs);
   requireWebgl2(Int2Unpack);
-  checkTensorShape(Int2Unpack, 'codes', codes, packedCodesShape(K, N, bits, groupSize, layout));
-  checkTensorDtype(Int2Unpack, 'codes', codes, 'int32');
-  checkTensorShape(Int2Unpack, 'scales', scales, [N, numGroups(K, groupSize)]);
-  checkTensorShape(Int2Unpack, 'mins', mins, [N, numGroups(K, groupSize)]);
+  checkPackedInputs(Int2Unpack, inputs, attrs);
 
   const c = codesPerElement(bits, layout);
   const program = new Int2UnpackProgram(K, N, bits, groupSize, c, !webglTexturesAreFloat32());

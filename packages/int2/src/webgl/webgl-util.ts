@@ -11,10 +11,11 @@
  * WEBGL_FORCE_F16_TEXTURES + WEBGL_RENDER_FLOAT32_ENABLED=false → 32.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { MobileMMError } from '@mobile-mm/core';
 import type { PackedLayout, QuantAttrs } from '../kernel-names.js';
-import { SUPPORTED_BITS, SUPPORTED_GROUP_SIZES } from '../format.js';
+import { checkQuantFormat } from '../gpu-checks.js';
+
+export { checkTensorDtype, checkTensorShape } from '../gpu-checks.js';
 
 /** True when the webgl backend renders into float32 textures (false: float16). */
 export function webglTexturesAreFloat32(): boolean {
@@ -31,33 +32,8 @@ export function webglLayout(): PackedLayout {
 
 /** Throws unless `attrs` describe a format these kernels read on the current textures. */
 export function checkWebglAttrs(kernel: string, attrs: QuantAttrs): void {
-  const { bits, groupSize, inDim, outDim, layout } = attrs;
-  if (!SUPPORTED_BITS.includes(bits)) {
-    throw new MobileMMError(
-      'INVALID_ARGUMENT',
-      `${kernel}: bits must be one of ${SUPPORTED_BITS.join(', ')}; got ${bits}.`,
-      {
-        bits,
-      }
-    );
-  }
-  if (!SUPPORTED_GROUP_SIZES.includes(groupSize)) {
-    throw new MobileMMError(
-      'INVALID_ARGUMENT',
-      `${kernel}: groupSize must be one of ${SUPPORTED_GROUP_SIZES.join(', ')}; got ${groupSize}.`,
-      { groupSize }
-    );
-  }
-  for (const [field, v] of [
-    ['inDim', inDim],
-    ['outDim', outDim],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new MobileMMError('INVALID_SHAPE', `${kernel}: ${field} must be a positive integer; got ${v}.`, {
-        [field]: v,
-      });
-    }
-  }
+  const { layout } = attrs;
+  checkQuantFormat(kernel, attrs);
   if (layout !== 'webgl-fp32' && layout !== 'webgl-f16') {
     throw new MobileMMError(
       'INVALID_ARGUMENT',
@@ -86,26 +62,5 @@ export function requireWebgl2(kernel: string): void {
         `Use the cpu or wasm backend.`,
       { webglVersion: version }
     );
-  }
-}
-
-/** Throws INVALID_SHAPE unless `t` has exactly `shape`. */
-export function checkTensorShape(kernel: string, name: string, t: TensorInfo | undefined, shape: number[]): void {
-  if (t == null || !tf.util.arraysEqual(t.shape, shape)) {
-    throw new MobileMMError(
-      'INVALID_SHAPE',
-      `${kernel}: ${name} must have shape [${shape}]; got ${t == null ? 'nothing' : `[${t.shape}]`}.`,
-      { tensor: name, expected: shape, actual: t?.shape }
-    );
-  }
-}
-
-/** Throws INVALID_DTYPE unless `t` has `dtype`. */
-export function checkTensorDtype(kernel: string, name: string, t: TensorInfo, dtype: tf.DataType): void {
-  if (t.dtype !== dtype) {
-    throw new MobileMMError('INVALID_DTYPE', `${kernel}: ${name} must be ${dtype}; got ${t.dtype}.`, {
-      tensor: name,
-      dtype: t.dtype,
-    });
   }
 }

@@ -8,9 +8,9 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { Int2Unpack, type Int2UnpackAttrs, type Int2UnpackInputs } from '../kernel-names.js';
-import { numGroups, packedCodesShape } from '../format.js';
 import { Int2UnpackProgram } from './int2-unpack-program.js';
-import { checkTensorDtype, checkTensorShape, checkWebgpuAttrs } from './webgpu-util.js';
+import { checkPackedInputs, checkTensorDtype } from '../gpu-checks.js';
+import { checkWebgpuAttrs } from './webgpu-util.js';
 
 export function int2UnpackWebgpu(args: {
   inputs: Int2UnpackInputs;
@@ -19,12 +19,9 @@ export function int2UnpackWebgpu(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { codes, scales, mins } = inputs;
-  const { bits, groupSize, inDim: K, outDim: N, layout } = attrs;
+  const { bits, groupSize, inDim: K, outDim: N } = attrs;
   checkWebgpuAttrs(Int2Unpack, attrs);
-  checkTensorShape(Int2Unpack, 'codes', codes, packedCodesShape(K, N, bits, groupSize, layout));
-  checkTensorDtype(Int2Unpack, 'codes', codes, 'int32');
-  checkTensorShape(Int2Unpack, 'scales', scales, [N, numGroups(K, groupSize)]);
-  checkTensorShape(Int2Unpack, 'mins', mins, [N, numGroups(K, groupSize)]);
+  checkPackedInputs(Int2Unpack, inputs, attrs);
   checkTensorDtype(Int2Unpack, 'scales', scales, 'float32');
   checkTensorDtype(Int2Unpack, 'mins', mins, 'float32');
 

@@ -6,33 +6,12 @@
  */
 import { MobileMMError } from '@mobile-mm/core';
 import type { QuantAttrs } from '../kernel-names.js';
-import { SUPPORTED_BITS, SUPPORTED_GROUP_SIZES } from '../format.js';
-
-export { checkTensorDtype, checkTensorShape } from '../webgl/webgl-util.js';
+import { checkQuantFormat } from '../gpu-checks.js';
 
 /** Throws unless `attrs` describe a format the webgpu kernels read. */
 export function checkWebgpuAttrs(kernel: string, attrs: QuantAttrs): void {
-  const { bits, groupSize, inDim, outDim, layout } = attrs;
-  if (!SUPPORTED_BITS.includes(bits)) {
-    throw new MobileMMError('INVALID_ARGUMENT', `${kernel}: bits must be one of ${SUPPORTED_BITS.join(', ')}; got ${bits}.`, {
-      bits,
-    });
-  }
-  if (!SUPPORTED_GROUP_SIZES.includes(groupSize)) {
-    throw new MobileMMError(
-      'INVALID_ARGUMENT',
-      `${kernel}: groupSize must be one of ${SUPPORTED_GROUP_SIZES.join(', ')}; got ${groupSize}.`,
-      { groupSize },
-    );
-  }
-  for (const [field, v] of [
-    ['inDim', inDim],
-    ['outDim', outDim],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new MobileMMError('INVALID_SHAPE', `${kernel}: ${field} must be a positive integer; got ${v}.`, { [field]: v });
-    }
-  }
+  const { layout } = attrs;
+  checkQuantFormat(kernel, attrs);
   if (layout !== 'bytes') {
     throw new MobileMMError(
       'INVALID_ARGUMENT',
