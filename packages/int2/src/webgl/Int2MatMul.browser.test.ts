@@ -23,10 +23,7 @@ import { describeBackends, randn } from '@mobile-mm/core/test-utils';
 import { Int2MatMul, type Bits, type PackedLayout, type QuantAttrs } from '../kernel-names.js';
 import { numGroups } from '../format.js';
 import {
-  canonicalCode,
-  canonicalRowBytes,
   canonicalToLayout,
-  dequantizeReference,
   quantizeReference,
   roundToFloat16,
   type CanonicalQuantized,
@@ -41,7 +38,7 @@ import {
   webglBackend,
   WEBGL_ENVS,
 } from './__fixtures__/webgl-test-utils.js';
-import { MATMUL_CASES, type MatMulCase } from '../__fixtures__/kernel-cases.js';
+import { MATMUL_CASES, matMulReference, type MatMulCase } from '../__fixtures__/kernel-cases.js';
 
 const CASES = MATMUL_CASES;
 
@@ -79,42 +76,6 @@ function matMul(p: Prepared): Tensor {
   return tf.engine().runKernel(Int2MatMul, p.inputs, p.attrs as unknown as NamedAttrMap) as Tensor;
 }
 
-/** float64 x·ŵ (+ bias) on the values the textures hold, and S (see the header). */
-function reference(
-  c: MatMulCase,
-  p: Prepared,
-  x: Float32Array,
-  bias?: Float32Array
-): { y: Float64Array; s: Float64Array } {
-  const { M, K, N, bits, groupSize } = c;
-  const wq = dequantizeReference(p.q, K, N, { bits, groupSize });
-  const ng = numGroups(K, groupSize);
-  const rowBytes = canonicalRowBytes(K, bits, groupSize);
-  const wAbs = new Float64Array(K * N);
-  for (let k = 0; k < K; k++) {
-    const g = Math.floor(k / groupSize);
-    for (let n = 0; n < N; n++) {
-      const code = canonicalCode(p.q.codes, rowBytes, n, k, bits);
-      wAbs[k * N + n] = Math.abs(p.q.scales[n * ng + g]) * code + Math.abs(p.q.mins[n * ng + g]);
-    }
-  }
-  const y = new Float64Array(M * N);
-  const s = new Float64Array(M * N);
-  for (let m = 0; m < M; m++) {
-    for (let n = 0; n < N; n++) {
-      let acc = bias ? bias[n] : 0;
-      let mag = bias ? Math.abs(bias[n]) : 0;
-      for (let k = 0; k < K; k++) {
-        acc += x[m * K + k] * wq[k * N + n];
-        mag += Math.abs(x[m * K + k]) * wAbs[k * N + n];
-      }
-      y[m * N + n] = acc;
-      s[m * N + n] = mag;
-    }
-  }
-  return { y, s };
-}
-
 describeBackends(
   'Int2MatMul webgl',
   (env) => {
@@ -142,7 +103,7 @@ describeBackends(
           out.dispose();
           return values;
         });
-        const ref = reference(c, p, x, bias);
+        const ref = matMulReference(c, p.q, x, bias);
         const gamma = (c.groupSize + numGroups(c.K, c.groupSize) + 4) * 2 ** -24;
         let worst = 0;
         let worstAt = 0;

@@ -22,8 +22,6 @@ import { registerCpuKernels } from '../cpu/index.js';
 import { Int2MatMul, type Bits, type QuantAttrs } from '../kernel-names.js';
 import { numGroups } from '../format.js';
 import {
-  canonicalCode,
-  canonicalRowBytes,
   canonicalToLayout,
   dequantizeReference,
   quantizeReference,
@@ -41,7 +39,7 @@ import {
   uploadToGpu,
   WEBGPU_ENVS,
 } from './__fixtures__/webgpu-test-utils.js';
-import { MATMUL_CASES, type MatMulCase } from '../__fixtures__/kernel-cases.js';
+import { MATMUL_CASES, matMulReference, type MatMulCase } from '../__fixtures__/kernel-cases.js';
 
 const CASES = MATMUL_CASES;
 
@@ -79,37 +77,6 @@ function matMul(p: Prepared): Tensor {
   return tf.engine().runKernel(Int2MatMul, p.inputs, p.attrs as unknown as NamedAttrMap) as Tensor;
 }
 
-/** float64 x·ŵ (+ bias), and S (see the header). */
-function reference(c: MatMulCase, p: Prepared): { y: Float64Array; s: Float64Array } {
-  const { M, K, N, bits, groupSize } = c;
-  const wq = dequantizeReference(p.q, K, N, { bits, groupSize });
-  const ng = numGroups(K, groupSize);
-  const rowBytes = canonicalRowBytes(K, bits, groupSize);
-  const wAbs = new Float64Array(K * N);
-  for (let k = 0; k < K; k++) {
-    const g = Math.floor(k / groupSize);
-    for (let n = 0; n < N; n++) {
-      const code = canonicalCode(p.q.codes, rowBytes, n, k, bits);
-      wAbs[k * N + n] = Math.abs(p.q.scales[n * ng + g]) * code + Math.abs(p.q.mins[n * ng + g]);
-    }
-  }
-  const y = new Float64Array(M * N);
-  const s = new Float64Array(M * N);
-  for (let m = 0; m < M; m++) {
-    for (let n = 0; n < N; n++) {
-      let acc = p.bias ? p.bias[n] : 0;
-      let mag = p.bias ? Math.abs(p.bias[n]) : 0;
-      for (let k = 0; k < K; k++) {
-        acc += p.x[m * K + k] * wq[k * N + n];
-        mag += Math.abs(p.x[m * K + k]) * wAbs[k * N + n];
-      }
-      y[m * N + n] = acc;
-      s[m * N + n] = mag;
-    }
-  }
-  return { y, s };
-}
-
 /** max over outputs of |y − ref| / bound; ≤ 1 passes. */
 function worstRatio(c: MatMulCase, y: ArrayLike<number>, ref: { y: Float64Array; s: Float64Array }): { worst: number; at: number } {
   const gamma = (c.groupSize + numGroups(c.K, c.groupSize) + 4) * 2 ** -24;
@@ -144,7 +111,7 @@ describe.skipIf(!GPU.available)(`Int2MatMul webgpu${GPU_NOTE}`, () => {
             out.dispose();
             return values;
           });
-          const { worst, at } = worstRatio(c, y, reference(c, p));
+          const { worst, at } = worstRatio(c, y, matMulReference(c, p.q, p.x, p.bias));
           expect(worst, `worst error/bound at ${at}: got ${y[at]}`).toBeLessThanOrEqual(1);
           tf.dispose(Object.values(p.inputs));
         });
@@ -197,7 +164,7 @@ describe.skipIf(!GPU.available)(`Int2MatMul webgpu${GPU_NOTE}`, () => {
         const y = quantizedMatMul(x, q);
         const c: MatMulCase = { M, K, N, bits, groupSize, bias: false };
         const p: Prepared = { inputs: {}, attrs: q.attrs, q: ref, x: xv };
-        expect(worstRatio(c, await y.data(), reference(c, p)).worst).toBeLessThanOrEqual(1);
+        expect(worstRatio(c, await y.data(), matMulReference(c, p.q, p.x, p.bias)).worst).toBeLessThanOrEqual(1);
         tf.dispose([wq, y, x]);
         q.dispose();
       });
