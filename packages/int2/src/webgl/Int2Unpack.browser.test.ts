@@ -11,8 +11,6 @@ import { describeBackends, rng } from '@mobile-mm/core/test-utils';
 import { Int2Unpack, type Bits, type PackedLayout, type QuantAttrs } from '../kernel-names.js';
 import { numGroups } from '../format.js';
 import {
-  canonicalCode,
-  canonicalRowBytes,
   canonicalToLayout,
   dequantizeReference,
   quantizeReference,
@@ -24,6 +22,7 @@ import {
   adversarialWeights,
   caseName,
   expectNoGpuLeak,
+  expectRoundedOnceWhereExact,
   expectSameBits,
   expectTexturePrecision,
   isHalfEnv,
@@ -76,13 +75,6 @@ function adversarialGroups(count: number, bits: Bits, seed: number, half: boolea
   return [scales, mins];
 }
 
-/** Error of the float64 sum a + b (Knuth's TwoSum): 0 when a + b is exact. */
-function twoSumError(a: number, b: number): number {
-  const sum = a + b;
-  const bb = sum - a;
-  return a - (sum - bb) + (b - bb);
-}
-
 describeBackends(
   'Int2Unpack webgl',
   (env) => {
@@ -115,26 +107,7 @@ describeBackends(
       const codes = new Uint8Array((c.N * c.K * c.bits) / 8).map(() => Math.floor(r() * 256));
       const q: CanonicalQuantized = { codes, scales, mins };
       const got = await expectNoGpuLeak(() => unpack(q, c, webglLayout()));
-      // Where float64 holds s·q + min exactly, Math.fround of it is the correctly rounded result.
-      const rowBytes = canonicalRowBytes(c.K, c.bits, c.groupSize);
-      const want = new Float64Array(c.K * c.N);
-      let checked = 0;
-      for (let k = 0; k < c.K; k++) {
-        for (let n = 0; n < c.N; n++) {
-          const g = Math.floor(k / c.groupSize);
-          const sq = scales[n * ng + g] * canonicalCode(codes, rowBytes, n, k, c.bits); // exact: 24 + 8 bits
-          const mn = mins[n * ng + g];
-          const i = k * c.N + n;
-          if (twoSumError(sq, mn) === 0) {
-            want[i] = toStorage(sq + mn);
-            checked++;
-          } else {
-            want[i] = got[i];
-          }
-        }
-      }
-      expect(checked / want.length).toBeGreaterThan(0.75);
-      expectSameBits(got, want, 'ŵ');
+      expectRoundedOnceWhereExact(got, q, c, toStorage);
     });
 
     it('rejects mismatched shapes and layouts', () => {

@@ -23,12 +23,14 @@ import {
   adversarialWeights,
   caseName,
   expectNoGpuLeak,
+  expectRoundedOnceWhereExact,
   expectSameBits,
   GPU,
   GPU_NOTE,
   WEBGPU_ENVS,
   type Case,
 } from './__fixtures__/webgpu-test-utils.js';
+import { twoSumError } from '../webgl/__fixtures__/webgl-test-utils.js';
 import { UNPACK_CASES } from '../__fixtures__/kernel-cases.js';
 
 const CASES = UNPACK_CASES;
@@ -85,13 +87,6 @@ function adversarialGroups(count: number, bits: Bits, seed: number): [Float32Arr
   return [scales, mins];
 }
 
-/** Error of the float64 sum a + b (Knuth's TwoSum): 0 when a + b is exact. */
-function twoSumError(a: number, b: number): number {
-  const sum = a + b;
-  const bb = sum - a;
-  return a - (sum - bb) + (b - bb);
-}
-
 describe.skipIf(!GPU.available)(`Int2Unpack webgpu${GPU_NOTE}`, () => {
   describeBackends(
     'Int2Unpack webgpu',
@@ -118,26 +113,7 @@ describe.skipIf(!GPU.available)(`Int2Unpack webgpu${GPU_NOTE}`, () => {
         const codes = new Uint8Array((c.N * c.K * c.bits) / 8).map(() => Math.floor(r() * 256));
         const q: CanonicalQuantized = { codes, scales, mins };
         const got = await expectNoGpuLeak(() => unpack(q, c));
-        // Where float64 holds s·q + min exactly, Math.fround of it is the correctly rounded result.
-        const rowBytes = canonicalRowBytes(c.K, c.bits, c.groupSize);
-        const want = new Float64Array(c.K * c.N);
-        let checked = 0;
-        for (let k = 0; k < c.K; k++) {
-          for (let n = 0; n < c.N; n++) {
-            const g = Math.floor(k / c.groupSize);
-            const sq = scales[n * ng + g] * canonicalCode(codes, rowBytes, n, k, c.bits); // exact: 24 + 8 bits
-            const mn = mins[n * ng + g];
-            const i = k * c.N + n;
-            if (twoSumError(sq, mn) === 0) {
-              want[i] = Math.fround(sq + mn);
-              checked++;
-            } else {
-              want[i] = got[i];
-            }
-          }
-        }
-        expect(checked / want.length).toBeGreaterThan(0.75);
-        expectSameBits(got, want, 'ŵ');
+        expectRoundedOnceWhereExact(got, q, c, Math.fround);
       });
 
       it('rounds ties to even, keeps subnormal results and overflows to ±Infinity', async () => {

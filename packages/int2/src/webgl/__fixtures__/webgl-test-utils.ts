@@ -8,6 +8,8 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { expect } from 'vitest';
 import { expectNoLeak, randn, rng, WEBGL_F16_ENV, type BackendEnv } from '@mobile-mm/core/test-utils';
 import type { Bits, PackedLayout } from '../../kernel-names.js';
+import { numGroups } from '../../format.js';
+import { canonicalCode, canonicalRowBytes, type CanonicalQuantized } from '../../reference.js';
 import { webglLayout } from '../webgl-util.js';
 
 /**
@@ -122,4 +124,41 @@ export interface Case {
 
 export function caseName({ K, N, bits, groupSize, layout }: Case): string {
   return `K=${K} N=${N} b=${bits} G=${groupSize}${layout ? ` ${layout}` : ''}`;
+}
+
+/** Error of the float64 sum a + b (Knuth's TwoSum): 0 when a + b is exact. */
+export function twoSumError(a: number, b: number): number {
+  const sum = a + b;
+  const bb = sum - a;
+  return a - (sum - bb) + (b - bb);
+}
+
+/**
+ * An unpack rounds scale·q + min once: wherever float64 holds it exactly
+ * (scale·q is exact for 24 + 8 bits; the sum where TwoSum's error is 0),
+ * `round` of it (Math.fround, or the float16 storage rounding) is the only
+ * right answer. Checks those elements bit for bit and that they are most of
+ * them (the others are left to the cancellation tests).
+ */
+export function expectRoundedOnceWhereExact(got: ArrayLike<number>, q: CanonicalQuantized, c: Case, round: (x: number) => number): void {
+  const ng = numGroups(c.K, c.groupSize);
+  const rowBytes = canonicalRowBytes(c.K, c.bits, c.groupSize);
+  const want = new Float64Array(c.K * c.N);
+  let checked = 0;
+  for (let k = 0; k < c.K; k++) {
+    for (let n = 0; n < c.N; n++) {
+      const g = Math.floor(k / c.groupSize);
+      const sq = q.scales[n * ng + g] * canonicalCode(q.codes, rowBytes, n, k, c.bits);
+      const mn = q.mins[n * ng + g];
+      const i = k * c.N + n;
+      if (twoSumError(sq, mn) === 0) {
+        want[i] = round(sq + mn);
+        checked++;
+      } else {
+        want[i] = got[i];
+      }
+    }
+  }
+  expect(checked / want.length).toBeGreaterThan(0.75);
+  expectSameBits(got, want, 'ŵ');
 }

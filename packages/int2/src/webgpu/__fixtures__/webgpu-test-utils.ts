@@ -9,7 +9,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { expect } from 'vitest';
 import { expectNoLeak, probeWebgpu, WEBGPU_ENV, type BackendEnv } from '@mobile-mm/core/test-utils';
 
-export { adversarialWeights, caseName, expectSameBits, type Case } from '../../webgl/__fixtures__/webgl-test-utils.js';
+export { adversarialWeights, caseName, expectRoundedOnceWhereExact, expectSameBits, type Case } from '../../webgl/__fixtures__/webgl-test-utils.js';
 
 /** Probed once per test file, at collection time (top-level await). */
 export const GPU = await probeWebgpu();
