@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LANGUAGES, MobileMMError, isMobileMMError, localText, msg, useMessageLanguage, type LocalText } from '@mobile-mm/core';
 import { ModelTelemetry, observeMemory } from '@mobile-mm/telemetry';
 import type { PrometheusMetrics } from '@mobile-mm/telemetry/prometheus';
-import { BACKEND_OPTIONS, DEFAULT_MAX_PROMPT_CHARS, ENV_VARS, PROFILES, VARIANTS, type MobileMMOptions } from './config.js';
+import { BACKEND_OPTIONS, DEFAULT_MAX_PROMPT_CHARS, ENV_VARS, PROFILES, VARIANTS, systemLocale, type MobileMMOptions } from './config.js';
 import { runDemo } from './demo.js';
 import { MobileMultiModalLLM, type CallResult } from './facade.js';
 import { DEFAULT_MAX_PIXELS } from '@mobile-mm/vision';
@@ -44,19 +44,16 @@ function help(): string {
 
 /**
  * The CLI's language, before anything is parsed (a usage error is written in
- * it too): --locale, then MOBILE_MM_LOCALE, LC_ALL, LC_MESSAGES, LANG. A tag
- * that is none of the six gives English (the facade adds a note saying so).
+ * it too): --locale, then MOBILE_MM_LOCALE, then the system's (config.ts's
+ * order). A tag that is none of the six gives English (the facade adds a
+ * note saying so).
  */
 function cliLocale(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--locale' && argv[i + 1] !== undefined) return argv[i + 1];
     if (argv[i].startsWith('--locale=')) return argv[i].slice('--locale='.length);
   }
-  for (const name of [ENV_VARS.locale, 'LC_ALL', 'LC_MESSAGES', 'LANG']) {
-    const v = env[name]?.trim();
-    if (v) return v;
-  }
-  return 'en';
+  return env[ENV_VARS.locale]?.trim() || systemLocale(env, true) || 'en';
 }
 
 /** A bad command line: its message is a catalogue key, written in the CLI's language. */

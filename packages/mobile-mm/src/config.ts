@@ -122,7 +122,7 @@ const OPTION_KEYS: readonly (keyof MobileMMOptions)[] = ['backend', 'variant', '
  * browser's first language, unless the caller passed its own `env` (which
  * then stands for the whole environment).
  */
-function systemLocale(env: Readonly<Record<string, string | undefined>>, explicitEnv: boolean): string | undefined {
+export function systemLocale(env: Readonly<Record<string, string | undefined>>, explicitEnv: boolean): string | undefined {
   for (const v of ['LC_ALL', 'LC_MESSAGES', 'LANG']) {
     const tag = env[v]?.trim();
     if (tag) return tag;
