@@ -101,7 +101,7 @@ export function errorBody(e: unknown, lang: Language = 'en'): OpenAIError {
   const code = isMobileMMError(e) ? e.code : 'INTERNAL';
   const local = isMobileMMError(e) ? localizeError(e, lang) : null;
   const message = local ? local.message : msg('code.INTERNAL', undefined, lang);
-  const english = local ? local.messageEn : 'internal server error';
+  const english = local ? local.messageEn : msg('code.INTERNAL', undefined, 'en');
   const param = e instanceof HttpError ? e.param : isMobileMMError(e) && typeof e.details?.param === 'string' ? e.details.param : null;
   return { error: { message, type: typeOf(status), code, param, ...(english !== message ? { message_en: english } : {}) } };
 }
