@@ -12,3 +12,9 @@ export async function importNodeBuiltin<T>(name: string): Promise<T> {
   const spec = name.startsWith('node:') ? name : `node:${name}`;
   return (await import(/* @vite-ignore */ spec)) as T;
 }
+
+/** process.env where there is a `process` (Node); {} elsewhere (a browser). */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return p?.env && typeof p.env === 'object' ? p.env : {};
+}

@@ -42,7 +42,7 @@ export {
 } from './i18n/index.js';
 export { LANGUAGES, isLanguage, languageOfLocale, type Language } from './languages.js';
 export { SECURITY_LIMITS, SECURITY_MODES, SECURITY_MODE_ENV, resolveSecurityMode, type SecurityLimits, type SecurityMode } from './security.js';
-export { isNode, importNodeBuiltin } from './env.js';
+export { isNode, importNodeBuiltin, processEnv } from './env.js';
 // Types only: starting a backend is @mobile-mm/core/backend's job.
 export type { BackendName } from './backend/backends.js';
 export type { SetupBackendOptions } from './backend/setup.js';

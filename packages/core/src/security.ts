@@ -14,6 +14,7 @@
  * content capture, the server's configuration); this module only says which
  * mode is on and what its limits are.
  */
+import { processEnv } from './env.js';
 import { MobileMMError } from './errors.js';
 
 export const SECURITY_MODE_ENV = 'MOBILE_MM_SECURITY_MODE';
@@ -36,16 +37,11 @@ export const SECURITY_LIMITS: Readonly<Record<SecurityMode, Readonly<SecurityLim
   strict: Object.freeze({ maxImagePixels: 1024 * 1024, maxPromptChars: 128, contentCapture: false, apiKeyRequired: true }),
 });
 
-function env(): Readonly<Record<string, string | undefined>> {
-  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return p?.env && typeof p.env === 'object' ? p.env : {};
-}
-
 /**
  * The mode: the option when given, else MOBILE_MM_SECURITY_MODE (case-insensitive;
  * empty counts as unset), else 'standard'. Anything else is INVALID_CONFIG.
  */
-export function resolveSecurityMode(option?: unknown, from: Readonly<Record<string, string | undefined>> = env()): SecurityMode {
+export function resolveSecurityMode(option?: unknown, from: Readonly<Record<string, string | undefined>> = processEnv()): SecurityMode {
   const raw = option !== undefined ? option : from[SECURITY_MODE_ENV]?.trim().toLowerCase() || undefined;
   if (raw === undefined) return 'standard';
   if (typeof raw === 'string' && (SECURITY_MODES as readonly string[]).includes(raw)) return raw as SecurityMode;

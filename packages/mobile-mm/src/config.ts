@@ -23,7 +23,7 @@
  * (Node); in a browser it is empty unless `options.env` is passed. An empty
  * variable counts as unset.
  */
-import { LANGUAGES, MobileMMError, SECURITY_LIMITS, languageOfLocale, localText, msg, resolveSecurityMode, type BackendName, type Language, type LocalText, type SecurityMode } from '@mobile-mm/core';
+import { LANGUAGES, MobileMMError, SECURITY_LIMITS, languageOfLocale, localText, msg, processEnv, resolveSecurityMode, type BackendName, type Language, type LocalText, type SecurityMode } from '@mobile-mm/core';
 import { DEFAULT_MAX_PIXELS, type Decoding } from '@mobile-mm/vision';
 
 export type BackendOption = 'auto' | BackendName;
@@ -133,10 +133,7 @@ export function systemLocale(env: Readonly<Record<string, string | undefined>>, 
 }
 
 /** MOBILE_MM_* from process.env where there is a `process` (Node); {} elsewhere. */
-export function processEnv(): Readonly<Record<string, string | undefined>> {
-  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return p?.env && typeof p.env === 'object' ? p.env : {};
-}
+export { processEnv };
 
 function invalid(field: string, message: LocalText, details: Record<string, unknown>): MobileMMError {
   return new MobileMMError('INVALID_CONFIG', message, { field, ...details });

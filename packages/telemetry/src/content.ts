@@ -12,7 +12,7 @@
  * decoded pixels and tensors a part naming their size only (no pixel data:
  * a raw RGBA image is too large for a span attribute).
  */
-import { MobileMMError, SECURITY_LIMITS, localText, resolveSecurityMode } from '@mobile-mm/core';
+import { MobileMMError, SECURITY_LIMITS, localText, processEnv, resolveSecurityMode } from '@mobile-mm/core';
 
 export const CAPTURE_CONTENT_ENV = 'MOBILE_MM_TELEMETRY_CAPTURE_CONTENT';
 
@@ -21,10 +21,7 @@ const TRUE_VALUES = ['true', '1', 'yes', 'on'];
 const FALSE_VALUES = ['false', '0', 'no', 'off'];
 
 /** The process environment in Node, {} in a browser. */
-export function processEnv(): Readonly<Record<string, string | undefined>> {
-  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return p?.env ?? {};
-}
+export { processEnv };
 
 /**
  * Whether to record content: the option if given, else the env variable, else
